@@ -1,0 +1,38 @@
+"The project's own promises: README in sync with the docs home page, CI runs the README's test command, the package installs its data and command."
+import re, subprocess, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from build_readme import build_readme  # noqa: E402
+
+
+def readme_commands() -> list[str]:
+    return re.findall(r"^(pip install .*)$", (ROOT / "README.md").read_text(), flags=re.M)
+
+
+def test_readme_is_built_from_index():
+    assert (ROOT / "README.md").read_text() == build_readme(), "README.md is stale: run python tools/build_readme.py"
+
+
+def test_readme_has_the_two_commands():
+    cmds = readme_commands()
+    assert len(cmds) == 2, cmds
+    assert cmds[0].startswith("pip install torch==2.13.0") and cmds[1].endswith("&& pytest")
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "grep -m1 -E '^pip install .*&& pytest$' README.md" in ci  # CI reads the command from the README itself
+
+
+def test_openrs_command_and_import():
+    r = subprocess.run(["openrs", "--help"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "generate" in r.stdout, r.stderr
+    r = subprocess.run([sys.executable, "-c", "import openrs; print(openrs.__version__)"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+
+
+def test_package_data_is_declared():
+    manifest = (ROOT / "MANIFEST.in").read_text()
+    assert "recursive-include openrs/data" in manifest and "recursive-include openrs/recipes" in manifest

@@ -1,0 +1,36 @@
+"""Write README.md from nbs/index.ipynb (the docs' home page), without Quarto.
+
+nbdev_readme renders README.md with Quarto, which cannot be installed everywhere (not on our CI).
+This does the same job for the parts index.ipynb uses: markdown cells as they are, code cells as
+fenced Python without their `#|` directives, hidden cells left out, outputs left out.
+tests/test_repo.py checks README.md is up to date. Run: python tools/build_readme.py
+"""
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_readme(nb_path: Path = ROOT / "nbs" / "index.ipynb") -> str:
+    cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+    parts = ["<!-- generated from nbs/index.ipynb by tools/build_readme.py: edit the notebook, not this file -->"]
+    for c in cells:
+        src = "".join(c["source"]).strip()
+        if c["cell_type"] == "markdown":
+            parts.append(src)
+            continue
+        lines = src.splitlines()
+        directives = [l for l in lines if l.startswith("#|")]
+        if any("hide" in d or "export" in d or "default_exp" in d for d in directives): continue
+        code = "\n".join(l for l in lines if not l.startswith("#|")).strip()
+        if any("eval: false" in d for d in directives):  # shell commands shown, not run
+            code = "\n".join(l[3:] if l.startswith("# !") else l for l in code.splitlines())
+            parts.append(f"```bash\n{code}\n```")
+        elif code:
+            parts.append(f"```python\n{code}\n```")
+    return "\n\n".join(parts) + "\n"
+
+
+if __name__ == "__main__":
+    (ROOT / "README.md").write_text(build_readme(), encoding="utf-8")
+    print("wrote README.md")
