@@ -10,14 +10,14 @@ import math
 import time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-from typing import Iterator, Optional, Sequence, Union
+from typing import Callable, Iterator, Optional, Sequence, Union
 
 from .core import load_model, load_tokenizer, resolve_model, unknown_name_error, make_conversation
 
 # %% auto #0
 __all__ = ['Prompt', 'GENERATION_BACKENDS', 'SamplingConfig', 'Completion', 'Generator', 'render_prompt', 'finish', 'OutOfMemory',
-           'TransformersGenerator', 'vllm_sampling_kwargs', 'VLLMGenerator', 'default_backend', 'make_generator',
-           'generate_cli']
+           'TransformersGenerator', 'vllm_sampling_kwargs', 'VLLMGenerator', 'fast_generator', 'default_backend',
+           'make_generator', 'generate_cli']
 
 # %% ../nbs/00a_generation.ipynb #f054d856
 Prompt = Union[str, Sequence[dict]]
@@ -164,7 +164,12 @@ class VLLMGenerator(Generator):
             yield i, [Completion(c.text, len(c.token_ids), "length" if c.finish_reason == "length" else "stop") for c in o.outputs]
 
 # %% ../nbs/00a_generation.ipynb #561060e4
-GENERATION_BACKENDS: dict[str, type] = {"transformers": TransformersGenerator, "vllm": VLLMGenerator}
+def fast_generator(model, **kwargs) -> Generator:
+    "The `fast` backend, `openrs.rollouts.FastGenerator` (static KV cache, CUDA graphs), imported on first use."
+    from openrs.rollouts import FastGenerator
+    return FastGenerator(model, **kwargs)
+
+GENERATION_BACKENDS: dict[str, Callable[..., Generator]] = {"transformers": TransformersGenerator, "vllm": VLLMGenerator, "fast": fast_generator}
 
 def default_backend() -> str:
     "vllm when it is installed and CUDA is available, else transformers."

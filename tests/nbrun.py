@@ -30,8 +30,8 @@ def run_notebook(fn: Path, skip_flags: set[str]) -> bool:
     with working_directory(fn.parent):
         for i, cell in enumerate(cells):
             t0 = time.time()
-            shell.run_cell(cell.source)
-            if shell.exc:
+            shell.run(cell.source)  # `run` records the cell's exception in `shell.exc`; `run_cell` does not
+            if shell.exc is not None:
                 idx = nb.cells.index(cell)
                 sys.stderr.write(f"{fn.name}: cell {idx} failed:\n{cell.source}\n\n")
                 sys.stderr.write("".join(traceback.format_exception(shell.exc)))

@@ -36,3 +36,20 @@ def test_openrs_command_and_import():
 def test_package_data_is_declared():
     manifest = (ROOT / "MANIFEST.in").read_text()
     assert "recursive-include openrs/data" in manifest and "recursive-include openrs/recipes" in manifest
+
+
+def test_notebook_runner_reports_a_failing_cell(tmp_path):
+    "The notebook runner must fail on a failing assertion, or no notebook test could fail."
+    import json
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": src}
+                    for src in ("x = 1", "#| slow\nassert False, 'skipped'", "assert x == 2, 'the runner saw this'")],
+          "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "python3"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "failing.ipynb"
+    path.write_text(json.dumps(nb))
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "nbrun.py"), str(path), "slow"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and "the runner saw this" in r.stderr, (r.returncode, r.stderr[-2000:])
+    nb["cells"] = nb["cells"][:2]
+    path.write_text(json.dumps(nb))
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "nbrun.py"), str(path), "slow"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]  # the flagged cell is skipped

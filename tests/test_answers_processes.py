@@ -1,0 +1,50 @@
+"""The answer checker across processes and under TRL: forked children, a killed supervisor, the trainer's own calls."""
+import json, os, tempfile
+
+import pytest
+
+from openrs import answers
+
+
+def test_forked_child_starts_its_own_pool():
+    "A process forked after the pool started must not talk on its parent's pipe."
+    answers.answer_pool().start()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            g = answers.grade([r"\boxed{\frac{2}{4}}", r"\boxed{x+1}"], ["0.5", "1+x"])
+            os.write(w, json.dumps([x.status for x in g]).encode())
+            answers.shutdown()
+        finally: os._exit(0)
+    os.close(w)
+    data = os.read(r, 1000); os.close(r); os.waitpid(pid, 0)
+    assert json.loads(data) == ["correct", "correct"]
+    assert answers.grade([r"\boxed{x+1}"], ["1+x"])[0].correct  # the parent's pool still works
+
+
+def test_killed_supervisor_is_replaced():
+    pool = answers.answer_pool().start()
+    pool.proc.kill(); pool.proc.wait()
+    assert answers.grade([r"\boxed{2x}"], ["x+x"])[0].correct
+
+
+def test_accuracy_under_trl_trainer():
+    "One GRPO step with TRL's trainer on the tiny model: rewards run, their metrics and answer-check fractions are logged."
+    pytest.importorskip("trl")
+    from datasets import Dataset
+    from trl import GRPOConfig, GRPOTrainer
+    from openrs.core import RewardSpec, load_shipped_rows, load_tokenizer, make_conversation, resolve_model
+    from openrs.rewards import build_rewards
+    rows = load_shipped_rows("math500")[:4]
+    data = Dataset.from_list([{"prompt": make_conversation(r["problem"]), "answer": r["answer"]} for r in rows])
+    funcs, weights = build_rewards([RewardSpec("accuracy"), RewardSpec("format"), RewardSpec("cosine", 2.0)])
+    with tempfile.TemporaryDirectory() as d:
+        args = GRPOConfig(output_dir=d, use_cpu=True, bf16=False, per_device_train_batch_size=4, num_generations=4,
+                          max_completion_length=8, max_steps=1, logging_steps=1, report_to=[], reward_weights=weights, save_strategy="no")
+        model = resolve_model("tiny")
+        trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=args, train_dataset=data, processing_class=load_tokenizer(model))
+        trainer.train()
+    logged = {k for entry in trainer.state.log_history for k in entry}
+    assert {"rewards/accuracy/mean", "rewards/format/mean", "rewards/cosine/mean"} <= logged, logged
+    assert "answers/no_answer_frac" in logged, logged

@@ -1,0 +1,108 @@
+"""openrs.rollouts inside TRL's GRPOTrainer: the fast path must train exactly as TRL's default path does.
+
+Seeded tiny runs on CPU, two optimizer steps each, TRL's `GRPOTrainer` against the same trainer with
+`FastRolloutMixin`: equal completions (token for token), equal rewards, losses, KL and gradient norms. Greedy decoding
+is the case the issue names; with greedy decoding every completion of a group is the same, so group advantages and
+the loss are zero, and the sampled run (on CPU the decoder draws with `torch.multinomial` from the same random
+stream as transformers) is what checks non-zero losses and gradients. Also: the benchmark runs end to end at its
+tiny shape, and the compiled decode step gives the eager step's tokens.
+"""
+import json, sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+torch.set_num_threads(1)  # tiny work on shared cores: one thread avoids OpenMP spin-waits
+
+
+@pytest.fixture(scope="module")
+def kit():
+    from datasets import Dataset
+    from openrs.core import load_shipped_rows, load_tokenizer, make_conversation, random_model_path
+    path = str(random_model_path(dtype="float32", num_hidden_layers=2, hidden_size=64, intermediate_size=128,
+                                 num_attention_heads=4, num_key_value_heads=2, vocab_size=2048))
+    data = Dataset.from_list([{"prompt": make_conversation(r["problem"], "none")} for r in load_shipped_rows("math500")[:8]])
+    return path, load_tokenizer(path), data
+
+
+def run_grpo(kit, fast: bool, greedy: bool, tmp_path):
+    "Two optimizer steps; returns the completions each step scored and the logged metrics."
+    from trl import GRPOConfig, GRPOTrainer
+    from openrs.rollouts import FastRolloutMixin
+    path, tok, data = kit
+    seen = []
+
+    def reward(completions, **kw):  # depends on the text, so different completions score differently
+        texts = [c[0]["content"] for c in completions]
+        seen.append(texts)
+        return [float(sum(map(ord, t)) % 7) for t in texts]
+
+    cls = type("Fast", (FastRolloutMixin, GRPOTrainer), {}) if fast else GRPOTrainer
+    args = GRPOConfig(output_dir=str(tmp_path), use_cpu=True, bf16=False, per_device_train_batch_size=4, gradient_accumulation_steps=2,
+                      num_generations=4, max_completion_length=12, max_steps=2, learning_rate=1e-2, beta=0.04, loss_type="bnpo",
+                      temperature=0.7, logging_steps=1, report_to="none", save_strategy="no", seed=0, disable_tqdm=True,
+                      generation_kwargs={"do_sample": False} if greedy else None)
+    trainer = cls(model=path, reward_funcs=reward, args=args, train_dataset=data, processing_class=tok)
+    trainer.train()
+    logs = [h for h in trainer.state.log_history if "loss" in h]
+    if fast:
+        assert trainer._fast_rollout_decoder.stats.rows == 8  # the static decoder made the rollouts
+        assert all(h["rollouts/decode_tokens_per_s"] > 0 for h in logs)
+    return seen, logs
+
+
+@pytest.mark.parametrize("greedy", [True, False], ids=["greedy", "sampled"])
+def test_fast_rollouts_match_trl(kit, greedy, tmp_path):
+    seen_trl, logs_trl = run_grpo(kit, False, greedy, tmp_path / "trl")
+    seen_fast, logs_fast = run_grpo(kit, True, greedy, tmp_path / "fast")
+    assert len(seen_trl) == 2 and seen_fast == seen_trl  # the same completions, step by step
+    assert len(set(seen_trl[0])) > 1  # and not all alike
+    for a, b in zip(logs_trl, logs_fast):
+        for k in ("reward", "reward_std", "loss", "kl", "grad_norm", "completions/mean_length", "entropy"):
+            assert b[k] == pytest.approx(a[k], rel=1e-4, abs=1e-6), k
+    if not greedy: assert any(abs(h["loss"]) > 0 for h in logs_trl) and all(h["grad_norm"] > 0 for h in logs_trl)
+
+
+def test_refusal_falls_back_to_trl(kit, tmp_path):
+    "An option the decoder lacks hands generation to TRL, with a warning naming it, and training goes on."
+    from trl import GRPOConfig, GRPOTrainer
+    from openrs.rollouts import FastRolloutMixin
+    path, tok, data = kit
+    args = GRPOConfig(output_dir=str(tmp_path), use_cpu=True, bf16=False, per_device_train_batch_size=4, num_generations=4,
+                      max_completion_length=8, max_steps=1, report_to="none", save_strategy="no", disable_tqdm=True, repetition_penalty=1.1)
+    trainer = type("Fast", (FastRolloutMixin, GRPOTrainer), {})(model=path, reward_funcs=lambda completions, **kw: [0.0] * len(completions),
+                                                                  args=args, train_dataset=data, processing_class=tok)
+    with pytest.warns(UserWarning, match="repetition_penalty=1.1 is not implemented"): trainer.train()
+    assert "_fast_rollout_decoder" not in trainer.__dict__
+
+
+def test_compiled_step_matches_eager(kit):
+    "torch.compile of the per-layer functions (the GPU default) traces each as one graph and gives the eager tokens."
+    from openrs.core import load_model
+    from openrs.rollouts import RolloutSampling, StaticDecoder
+    path, tok, data = kit
+    model = load_model(path).eval()
+    ids = [tok.apply_chat_template(p, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"] for p in data["prompt"][:3]]
+    s = RolloutSampling(max_new_tokens=10, eos_token_ids=(tok.eos_token_id,), pad_token_id=tok.pad_token_id, do_sample=False)
+    compiled = StaticDecoder(model, compile="aot_eager", cuda_graphs=True)  # dynamo's tracing without inductor's CPU codegen (slow here)
+    assert compiled.generate(ids, s) == StaticDecoder(model).generate(ids, s)
+    assert compiled.stats.mode == "cuda-graphs+compile" and compiled.compile  # compiled, not fallen back to eager
+
+
+def test_benchmark_tiny(tmp_path, monkeypatch):
+    "The benchmark runs end to end at its tiny shape and writes every part with device, versions and shape."
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import bench_rollouts
+    out = tmp_path / "r.json"
+    assert bench_rollouts.main(["--tiny", "--out", str(out), "--warmup", "0", "--decode-batches", "2", "--decode-variants", "openrs,hf-dynamic"]) == 0
+    r = json.loads(out.read_text())
+    assert r["tiny"] and r["device"]["type"] == "cpu" and r["versions"]["trl"] and r["shape"]["completions_per_optimizer_step"] == 24
+    for v in ("trl", "openrs"):
+        g = r["grpo"][v]
+        assert "error" not in g, g
+        assert g["steps_timed"] == 1 and g["completions_exact"] and g["completion_tokens_per_step"] == 24 * 16
+    assert r["grpo"]["openrs"]["loss"] == pytest.approx(r["grpo"]["trl"]["loss"], abs=1e-6)
+    assert r["decode"]["2"]["openrs"]["tokens_per_s"] > 0 and r["decode"]["2"]["hf-dynamic"]["tokens_per_s"] > 0
+    assert r["summary"]["grpo_speedup"] > 0
