@@ -31,9 +31,9 @@ __all__ = ['SHIPPED_SETS', 'EVAL_SETS', 'TRAIN_SETS', 'SYSTEM_PROMPTS', 'BOS', '
            'make_conversation', 'last_boxed', 'tokenizer_corpus', 'build_tokenizer', 'TinyModelSpec',
            'build_tiny_model', 'save_tokenizer', 'tiny_model_path', 'r1_distill_1p5b_config', 'random_model',
            'n_params', 'random_model_path', 'resolve_model', 'load_tokenizer', 'load_model', 'RecipeError',
-           'check_value', 'check_keys', 'config_from_dict', 'ModelConfig', 'DataConfig', 'RewardSpec', 'Recipe',
-           'grpo_config_fields', 'check_grpo_args', 'recipes_dir', 'list_recipes', 'find_recipe', 'read_recipe_yaml',
-           'apply_overrides', 'load_recipe']
+           'check_value', 'check_keys', 'config_from_dict', 'ModelConfig', 'DataConfig', 'RewardSpec', 'TrainerConfig',
+           'Recipe', 'grpo_config_fields', 'check_grpo_args', 'recipes_dir', 'list_recipes', 'find_recipe',
+           'read_recipe_yaml', 'apply_overrides', 'load_recipe']
 
 # %% ../nbs/00_core.ipynb #440592aa
 def package_dir() -> Path:
@@ -516,6 +516,19 @@ class RewardSpec:
     weight: float = 1.0  # its weight in the summed reward
     params: dict[str, Any] = field(default_factory=dict)  # keyword arguments for the reward's factory
 
+# %% ../nbs/00_core.ipynb #e30e16f7
+@dataclass
+class TrainerConfig:
+    "openrs's training options on top of TRL's GRPOConfig (see `openrs.grpo`)."
+    dynamic_sampling: Literal["off", "filter", "refill"] = "off"  # groups whose rewards are all equal: keep (off), drop (filter), or replace with new prompts (refill, as DAPO)
+    max_refill_rounds: int = 4  # refill: at most this many extra generation batches per step
+    monitor_rewards: list[str] = field(default_factory=lambda: ["accuracy"])  # rewards logged but not optimised (weight 0) unless already in `rewards`
+    log_samples: int = 4  # completions per generation batch written to samples.jsonl (0: none)
+
+    def __post_init__(self):
+        if self.max_refill_rounds < 0: raise ValueError(f"max_refill_rounds must be >= 0, not {self.max_refill_rounds}")
+        if self.log_samples < 0: raise ValueError(f"log_samples must be >= 0, not {self.log_samples}")
+
 # %% ../nbs/00_core.ipynb #e4e1eeed
 @dataclass
 class Recipe:
@@ -524,6 +537,7 @@ class Recipe:
     data: DataConfig = field(default_factory=DataConfig)
     rewards: list[RewardSpec] = field(default_factory=list)
     grpo: dict[str, Any] = field(default_factory=dict)  # trl.GRPOConfig arguments, e.g. learning_rate, beta, num_generations
+    trainer: TrainerConfig = field(default_factory=TrainerConfig)  # openrs's options on top of TRL (dynamic sampling, logging)
     description: str = ""  # one paragraph: what this experiment is and where its settings come from
     path: Optional[str] = field(default=None, metadata={"internal": True})  # the file it was read from
 
