@@ -35,7 +35,7 @@ def test_openrs_command_and_import():
 
 def test_package_data_is_declared():
     manifest = (ROOT / "MANIFEST.in").read_text()
-    assert "recursive-include openrs/data" in manifest and "recursive-include openrs/recipes" in manifest
+    assert all(f"recursive-include openrs/{d}" in manifest for d in ("data", "recipes", "configs"))
 
 
 def test_notebook_runner_reports_a_failing_cell(tmp_path):
@@ -53,3 +53,15 @@ def test_notebook_runner_reports_a_failing_cell(tmp_path):
     path.write_text(json.dumps(nb))
     r = subprocess.run([sys.executable, str(ROOT / "tests" / "nbrun.py"), str(path), "slow"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]  # the flagged cell is skipped
+
+
+def test_wheel_ships_data_recipes_and_configs(tmp_path):
+    "A user who pip-installs openrs (not editable) gets the data sets, recipes and launch configs."
+    import zipfile
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    names = zipfile.ZipFile(next(tmp_path.glob("openrs-*.whl"))).namelist()
+    for needed in ("openrs/data/SOURCES.md", "openrs/data/eval/aime24.jsonl", "openrs/data/train/open_rs.jsonl.gz",
+                   "openrs/recipes/train/open_rs3.yaml", "openrs/configs/zero2.yaml"):
+        assert needed in names, needed
