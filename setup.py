@@ -40,7 +40,7 @@ setuptools.setup(
     + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]]
     + (['License :: ' + lic[1]] if lic[1] else []),
     url=cfg['git_url'],
-    packages=setuptools.find_packages(include=['openrs', 'openrs.*']),
+    packages=setuptools.find_namespace_packages(include=['openrs', 'openrs.*'], exclude=['*.__pycache__']),  # data and recipe folders too
     include_package_data=True,
     install_requires=requirements,
     extras_require=extras,

@@ -2,17 +2,26 @@
 
 Scores the same realistic completions (built from shipped reference solutions: right answers,
 right answers in another form, wrong answers, completions cut off by the length cap, malformed
-boxes) with
+boxes; proportions in `KINDS`) with
 
-- `openrs.rewards.accuracy_reward`: cheap exact paths, memoised verdicts, golds parsed once per
-  worker, math-verify in a pool of killable worker processes with a hard time limit; and
+- `openrs.rewards.accuracy_reward` at its defaults (the reward training uses: 5 s per completion):
+  cheap exact paths, memoised verdicts, golds parsed once per worker, wrong answers refuted by
+  evaluation, math-verify in a pool of killable worker processes with a hard time limit; and
 - the paper's reward (knoveleng/open-rs `src/open_r1/rewards.py::accuracy_reward`): in the calling
-  process, gold and completion parsed on every call, math-verify's signal timeouts, and its
-  `verify(answer, gold)` argument order (the bug is kept, to measure what the paper ran).
+  process, gold and completion parsed on every call, math-verify's signal timeouts (5 s each), and
+  its `verify(answer, gold)` argument order (the bug is kept, to measure what the paper ran).
 
 Calls are batches of `--batch` completions (24: 4 prompts x 6 generations, one device's generation
-batch in the paper's recipe), like TRL's calls. Both run in one process, batch by batch in turn (so
-both see the same machine load); prints completions/s for each and, last, the ratio.
+batch in the paper's recipe), like TRL's calls. Both run in one process, batch by batch in turn,
+alternating which goes first (so both see the same machine load). Before timing, both are warmed
+the same way: openrs's checker starts (its start-up, reported, is outside the timing) and the
+paper's reward grades the same warm-up pairs the checker's supervisor grades at start. `--warm`
+also warms both parsers on the checker's generic answer shapes (`openrs.answers._WARM_FORMS`), as
+`openrs.answers.warm_answer_checker()` does before a training run.
+
+Prints completions/s for each, CPU seconds (the calling process, and openrs's worker processes),
+where the paper's time goes by kind of completion and by kind of gold answer (the evidence on how
+expensive the wrong variants are), and, last, the ratio.
 
     python benchmarks/bench_rewards.py                 # 5,000 completions on training problems (open-rs)
     python benchmarks/bench_rewards.py --mix eval      # ... on the evaluation sets' answer styles
@@ -23,7 +32,8 @@ end is recorded beside the numbers.
 """
 from __future__ import annotations
 
-import argparse, inspect, json, logging, os, platform, random, re, sys, time
+import argparse, json, logging, os, platform, random, re, sys, time
+from collections import Counter
 from pathlib import Path
 
 MIXES = {  # prompts per shipped set (6 completions each)
@@ -45,7 +55,7 @@ def other_form(ans: str, rng: random.Random) -> str:
 
 
 def wrong_form(ans: str, rng: random.Random) -> str:
-    "A nearby wrong answer."
+    "A nearby wrong answer: an integer moved, one digit changed, or (no digit) `+1` appended."
     if re.fullmatch(r"-?\d+", ans): return str(int(ans) + rng.choice([-2, -1, 1, 3, 10]))
     digits = [i for i, c in enumerate(ans) if c.isdigit()]
     if digits:
@@ -82,12 +92,23 @@ def make_completions(n: int, seed: int = 0, mix: str = "train") -> tuple[list[st
     return comps, golds, kinds
 
 
+def gold_style(gold: str) -> str:
+    "A coarse kind of gold answer: 'relation' (an equation or inequality), 'symbolic' (has letters) or 'number'."
+    if re.search(r"=|<|>|\\le|\\ge|\\neq|\\equiv", gold): return "relation"
+    bare = re.sub(r"\\(?:d?frac|sqrt|pi|cdot|times|left|right|text|circ)", "", gold)
+    return "symbolic" if re.search(r"[A-Za-z]", bare) else "number"
+
+
+PAPER_ITEM_SECONDS: list[float] = []  # the paper's seconds per completion, in order (where its time goes)
+
+
 def paper_accuracy_reward(completions: list[str], solution: list[str]) -> list[float]:
     "The paper's accuracy reward (open-rs rewards.py), with gold answers wrapped in $…$: parse both every call, verify(answer, gold)."
     from latex2sympy2_extended import NormalizationConfig
     from math_verify import LatexExtractionConfig, parse, verify
     rewards = []
     for content, sol in zip(completions, solution):
+        t = time.perf_counter()
         gold_parsed = parse(f"${sol}$", extraction_mode="first_match", extraction_config=[LatexExtractionConfig()])
         if len(gold_parsed) != 0:
             answer_parsed = parse(content, extraction_config=[LatexExtractionConfig(
@@ -97,21 +118,34 @@ def paper_accuracy_reward(completions: list[str], solution: list[str]) -> list[f
             except Exception: reward = 0.0
         else: reward = 1.0
         rewards.append(reward)
+        PAPER_ITEM_SECONDS.append(time.perf_counter() - t)
     return rewards
 
 
 def interleaved(fns: dict, comps, golds, batch):
-    "Run every function in `fns` on each batch in turn (so both see the same machine load); per function: rewards, seconds, slowest call."
-    res = {k: ([], 0.0, 0.0) for k in fns}
+    "Run every function in `fns` on each batch in turn, alternating who goes first; per function: rewards, seconds, CPU seconds of this process, slowest call."
+    res = {k: dict(out=[], seconds=0.0, cpu=0.0, slowest=0.0) for k in fns}
     for j, i in enumerate(range(0, len(comps), batch)):
-        order = list(fns) if j % 2 == 0 else list(fns)[::-1]  # alternate who goes first
-        for k in order:
-            t = time.perf_counter()
+        for k in (list(fns) if j % 2 == 0 else list(fns)[::-1]):
+            t, c = time.perf_counter(), time.process_time()
             r = fns[k](comps[i:i + batch], golds[i:i + batch])
-            dt = time.perf_counter() - t
-            out, total, slow = res[k]
-            res[k] = (out + list(r), total + dt, max(slow, dt))
+            dt, dc = time.perf_counter() - t, time.process_time() - c
+            res[k]["out"] += list(r); res[k]["seconds"] += dt; res[k]["cpu"] += dc; res[k]["slowest"] = max(res[k]["slowest"], dt)
     return res
+
+
+def tree_cpu(pid: int) -> float | None:
+    "CPU seconds used so far by a process and its living descendants (Linux /proc; None elsewhere)."
+    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    while todo:
+        p = todo.pop()
+        try:
+            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            todo += [int(x) for x in open(f"/proc/{p}/task/{p}/children").read().split()]
+        except (OSError, IndexError, ValueError):
+            if p == pid: return None
+    return total
 
 
 def main(argv=None):
@@ -120,49 +154,81 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=24, help="completions per reward call")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--mix", choices=list(MIXES), default="train", help="problems: the training mix (open-rs) or the evaluation sets")
-    ap.add_argument("--timeout", type=float, default=None, help="openrs's per-completion limit in seconds (default: the reward's)")
+    ap.add_argument("--warm", action="store_true", help="warm both parsers on the checker's generic answer shapes first (as warm_answer_checker)")
     ap.add_argument("--out", default=None, help="results file (default benchmarks/results/rewards_<mix>.json)")
     args = ap.parse_args(argv)
     logging.getLogger("math_verify").setLevel(logging.ERROR)
-    from openrs.answers import answer_pool, answer_stats, reset_answer_stats
+    logging.getLogger("latex2sympy2_extended").setLevel(logging.ERROR)  # the paper's equations=True warns on every call: not timed here
+    from openrs import answers
     from openrs.rewards import REWARDS, make_reward
-    accuracy_reward = make_reward("accuracy", **({} if args.timeout is None else {"timeout": args.timeout}))
-    timeout = args.timeout if args.timeout is not None else inspect.signature(REWARDS["accuracy"]).parameters["timeout"].default
+    import inspect
+    accuracy_reward = make_reward("accuracy")  # the defaults training uses
+    timeout = inspect.signature(REWARDS["accuracy"]).parameters["timeout"].default
     statuses: list[str] = []  # each completion's grading status, through TRL's log_extra hook
 
     load0 = os.getloadavg()
     comps, golds, kinds = make_completions(args.n, args.seed, args.mix)
+    styles = [gold_style(g) for g in golds]
     print(f"{len(comps)} completions from {len(set(golds))} gold answers; kinds: " +
-          ", ".join(f"{k} {kinds.count(k)}" for k in KINDS), flush=True)
+          ", ".join(f"{k} {kinds.count(k)} ({kinds.count(k) / len(kinds):.0%})" for k in KINDS) +
+          "; gold answers: " + ", ".join(f"{s} {styles.count(s) / len(styles):.0%}" for s in ("number", "symbolic", "relation")), flush=True)
 
-    t = time.perf_counter(); pool = answer_pool().start(); startup = time.perf_counter() - t
-    print(f"openrs: worker pool of {pool.workers} started in {startup:.1f} s (once per process; not in the timing below)", flush=True)
-    reset_answer_stats()
+    t = time.perf_counter(); pool = answers.answer_pool().start(warm=args.warm); startup = time.perf_counter() - t
+    print(f"openrs: worker pool of {pool.workers} started{' and warmed' if args.warm else ''} in {startup:.1f} s "
+          "(once per process; not in the timing below)", flush=True)
+    t = time.perf_counter()
+    paper_accuracy_reward([f"\\boxed{{{a}}}" for _, a in answers._WARM_UP], [g for g, _ in answers._WARM_UP])  # what the supervisor warms up on
+    if args.warm: paper_accuracy_reward([f"\\boxed{{{f}}}" for f in answers._WARM_FORMS], ["1"] * len(answers._WARM_FORMS))
+    paper_warmup = time.perf_counter() - t
+    PAPER_ITEM_SECONDS.clear()
+    answers.reset_answer_stats()
+    cpu0 = tree_cpu(pool.proc.pid)
     ours_fn = lambda c, g: accuracy_reward(c, answer=g, log_extra=lambda col, values: statuses.extend(values))
     res = interleaved({"openrs": ours_fn, "paper": paper_accuracy_reward}, comps, golds, args.batch)
-    (ours, t_ours, slow_ours), (base, t_base, slow_base) = res["openrs"], res["paper"]
-    stats = answer_stats()
-    print(f"openrs accuracy_reward: {len(comps) / t_ours:,.0f} completions/s ({t_ours:.1f} s; slowest call {slow_ours:.2f} s; "
-          f"fast path {stats.get('fast_path', 0)}, memo {stats.get('memo_hits', 0)}, math-verify {stats.get('worker_runs', 0)}, "
+    cpu1 = tree_cpu(pool.proc.pid)
+    ours, base = res["openrs"], res["paper"]
+    stats = answers.answer_stats()
+    workers_cpu = None if cpu0 is None or cpu1 is None or stats.get("worker_restarts") else cpu1 - cpu0
+    print(f"openrs accuracy_reward: {len(comps) / ours['seconds']:,.0f} completions/s ({ours['seconds']:.1f} s; slowest call {ours['slowest']:.2f} s; "
+          f"CPU: {ours['cpu']:.1f} s in this process, {workers_cpu if workers_cpu is not None else float('nan'):.1f} s in its workers; "
+          f"fast path {stats.get('fast_path', 0)}, memo {stats.get('memo_hits', 0)}, worker items {stats.get('worker_runs', 0)}, "
           f"timeouts {stats.get('timeout', 0)})", flush=True)
-    print(f"paper's reward (in-process, verify(answer, gold)): {len(comps) / t_base:,.0f} completions/s ({t_base:.1f} s; slowest call {slow_base:.2f} s)", flush=True)
+    print(f"paper's reward (in-process, verify(answer, gold)): {len(comps) / base['seconds']:,.0f} completions/s ({base['seconds']:.1f} s; "
+          f"slowest call {base['slowest']:.2f} s; CPU {base['cpu']:.1f} s)", flush=True)
 
-    differ = [(k, o, b) for k, o, b in zip(kinds, ours, base) if o != b]
-    by_kind = {k: sum(1 for kk, _, _ in differ if kk == k) for k in KINDS}
-    print(f"verdicts that differ: {len(differ)} of {len(comps)} (by kind: {by_kind}); openrs mean {sum(x or 0 for x in ours) / len(ours):.3f}, "
-          f"paper mean {sum(base) / len(base):.3f}")
+    paper_by = lambda key: {k: round(sum(s for s, kk in zip(PAPER_ITEM_SECONDS, key) if kk == k), 2) for k in dict.fromkeys(key)}
+    by_kind, by_style = paper_by(kinds), paper_by(styles)
+    wrong_rel = sum(s for s, k, st in zip(PAPER_ITEM_SECONDS, kinds, styles) if k == "wrong" and st == "relation")
+    n_wrong_rel = sum(1 for k, st in zip(kinds, styles) if k == "wrong" and st == "relation")
+    print(f"paper's seconds by kind of completion: {by_kind}; by kind of gold: {by_style}")
+    print(f"  wrong answers to equations and inequalities: {n_wrong_rel} completions ({n_wrong_rel / len(comps):.1%}) take "
+          f"{wrong_rel:.1f} s ({wrong_rel / max(1e-9, sum(PAPER_ITEM_SECONDS)):.0%} of the paper's time)")
+    differ = [(k, o, b) for k, o, b in zip(kinds, ours["out"], base["out"]) if o != b]
+    by_kind_differ = {k: sum(1 for kk, _, _ in differ if kk == k) for k in KINDS}
+    print(f"verdicts that differ: {len(differ)} of {len(comps)} (by kind: {by_kind_differ}); openrs mean "
+          f"{sum(x or 0 for x in ours['out']) / len(comps):.3f}, paper mean {sum(base['out']) / len(comps):.3f}")
     timeouts_by_kind = {k: sum(1 for kk, st in zip(kinds, statuses) if kk == k and st == "timeout") for k in KINDS}
     print(f"openrs timeouts by kind of completion: {timeouts_by_kind} (each scored 0)")
-    result = dict(timeouts_by_kind=timeouts_by_kind, mix=args.mix, n=len(comps), batch=args.batch, seed=args.seed, workers=pool.workers, timeout_s=timeout, startup_s=round(startup, 2),
-                  openrs_per_s=round(len(comps) / t_ours, 1), paper_per_s=round(len(comps) / t_base, 1),
-                  ratio=round(t_base / t_ours, 2), openrs_slowest_call_s=round(slow_ours, 3), paper_slowest_call_s=round(slow_base, 3),
-                  openrs_stats=stats, differ=len(differ), differ_by_kind=by_kind, cpu_count=os.cpu_count(),
-                  loadavg_start=load0, loadavg_end=os.getloadavg(), python=platform.python_version(),
+    load1 = os.getloadavg()
+    ratio, ratio_startup = base["seconds"] / ours["seconds"], (base["seconds"] + paper_warmup) / (ours["seconds"] + startup)
+    result = dict(mix=args.mix, n=len(comps), batch=args.batch, seed=args.seed, warm=args.warm, workers=pool.workers, timeout_s=timeout,
+                  kinds={k: kinds.count(k) for k in KINDS}, gold_styles=dict(Counter(styles)), startup_s=round(startup, 2),
+                  paper_warmup_s=round(paper_warmup, 2), openrs_s=round(ours["seconds"], 2), paper_s=round(base["seconds"], 2),
+                  openrs_per_s=round(len(comps) / ours["seconds"], 1), paper_per_s=round(len(comps) / base["seconds"], 1),
+                  ratio=round(ratio, 2), ratio_with_startup=round(ratio_startup, 2),
+                  openrs_cpu_main_s=round(ours["cpu"], 2), openrs_cpu_workers_s=None if workers_cpu is None else round(workers_cpu, 2),
+                  paper_cpu_s=round(base["cpu"], 2), openrs_slowest_call_s=round(ours["slowest"], 3), paper_slowest_call_s=round(base["slowest"], 3),
+                  paper_seconds_by_kind=by_kind, paper_seconds_by_gold_style=by_style,
+                  paper_seconds_wrong_relation=round(wrong_rel, 2), wrong_relation_completions=n_wrong_rel,
+                  openrs_stats=stats, timeouts_by_kind=timeouts_by_kind, differ=len(differ), differ_by_kind=by_kind_differ,
+                  cpu_count=os.cpu_count(), loadavg_start=load0, loadavg_end=load1, python=platform.python_version(),
                   note="2-core development machine shared with other jobs; compare the ratio, not absolute speeds")
     out = Path(args.out or Path(__file__).parent / "results" / f"rewards_{args.mix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"ratio (openrs / paper): {t_base / t_ours:.1f}x")
+    print(f"machine load (1-min average) {load0[0]:.1f} at start, {load1[0]:.1f} at end, on {os.cpu_count()} cores; "
+          f"with openrs's start-up and the paper's warm-up counted: {ratio_startup:.1f}x")
+    print(f"ratio (openrs / paper): {ratio:.1f}x")
 
 
 if __name__ == "__main__":

@@ -24,9 +24,10 @@ from typing import Any, Iterable, Literal, Optional
 import yaml
 
 # %% auto #0
-__all__ = ['SHIPPED_SETS', 'EVAL_SETS', 'TRAIN_SETS', 'SYSTEM_PROMPTS', 'BOS', 'EOS', 'PAD', 'USER', 'ASSISTANT', 'THINK_START',
-           'THINK_END', 'CHAT_TEMPLATE', 'KIT_VERSION', 'R1_DISTILL_QWEN_1P5B', 'OFFLINE_MODELS', 'package_dir',
-           'cache_dir', 'DataError', 'read_jsonl', 'read_jsonl_tolerant', 'append_jsonl', 'write_jsonl', 'ShippedSet',
+__all__ = ['METRICS_FILE', 'SAMPLES_FILE', 'RUN_FILE', 'SUMMARY_FILE', 'EVAL_CONFIG_FILE', 'SHIPPED_SETS', 'EVAL_SETS',
+           'TRAIN_SETS', 'SYSTEM_PROMPTS', 'BOS', 'EOS', 'PAD', 'USER', 'ASSISTANT', 'THINK_START', 'THINK_END',
+           'CHAT_TEMPLATE', 'KIT_VERSION', 'R1_DISTILL_QWEN_1P5B', 'OFFLINE_MODELS', 'package_dir', 'cache_dir',
+           'DataError', 'iter_jsonl', 'read_jsonl', 'read_jsonl_tolerant', 'append_jsonl', 'write_jsonl', 'ShippedSet',
            'unknown_name_error', 'shipped_path', 'load_shipped_rows', 'load_shipped', 'system_prompt',
            'make_conversation', 'last_boxed', 'tokenizer_corpus', 'build_tokenizer', 'TinyModelSpec',
            'build_tiny_model', 'save_tokenizer', 'tiny_model_path', 'r1_distill_1p5b_config', 'random_model',
@@ -52,15 +53,18 @@ def cache_dir(*parts: str) -> Path:
 class DataError(ValueError):
     "Bad input data; the message names the file and the line, row or column."
 
-def _open_text(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
+def _open_bytes(path: Path):
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
-def _iter_jsonl(path):
-    "Yield `(line_number, row_or_error)` for every non-blank line of a JSONL file."
+def iter_jsonl(path):
+    "Yield `(line_number, row_or_error)` for every non-blank line of a JSONL (or `.jsonl.gz`) file; a bad line yields a `DataError`."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
-    with _open_text(path) as f:
-        for i, line in enumerate(f, 1):
+    with _open_bytes(path) as f:
+        for i, raw in enumerate(f, 1):
+            try: line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:  # a writer killed inside a multi-byte character
+                yield i, DataError(f"{path}:{i}: invalid UTF-8 at byte {e.start}"); continue
             if not line.strip(): continue
             try: row = json.loads(line)
             except json.JSONDecodeError as e: yield i, DataError(f"{path}:{i}: malformed JSON ({e.msg} at column {e.colno})")
@@ -69,7 +73,7 @@ def _iter_jsonl(path):
 def read_jsonl(path) -> list[dict]:
     "Read a JSONL (or `.jsonl.gz`) file of objects; a malformed line raises `DataError` naming file and line."
     rows = []
-    for _, row in _iter_jsonl(path):
+    for _, row in iter_jsonl(path):
         if isinstance(row, DataError): raise row
         rows.append(row)
     return rows
@@ -77,10 +81,15 @@ def read_jsonl(path) -> list[dict]:
 def read_jsonl_tolerant(path) -> tuple[list[dict], list[int]]:
     "Read the good lines of a JSONL file that a killed writer may have cut short: `(rows, bad_line_numbers)`."
     rows, bad = [], []
-    for i, row in _iter_jsonl(path):
+    for i, row in iter_jsonl(path):
         if isinstance(row, DataError): bad.append(i)
         else: rows.append(row)
     return rows, bad
+
+# The files of a training run directory (`openrs.grpo` writes them) and of an evaluation run directory (`openrs.eval`);
+# `openrs.report` reads both.
+METRICS_FILE, SAMPLES_FILE, RUN_FILE = "metrics.jsonl", "samples.jsonl", "run.json"
+SUMMARY_FILE, EVAL_CONFIG_FILE = "summary.json", "config.json"
 
 def append_jsonl(path, rows: Iterable[dict]) -> int:
     "Append rows to a JSONL file and flush them to disk, so a killed run keeps them; returns the count."
@@ -516,14 +525,15 @@ class RewardSpec:
     weight: float = 1.0  # its weight in the summed reward
     params: dict[str, Any] = field(default_factory=dict)  # keyword arguments for the reward's factory
 
-# %% ../nbs/00_core.ipynb #e30e16f7
+# %% ../nbs/00_core.ipynb #bd3ac7ad
 @dataclass
 class TrainerConfig:
     "openrs's training options on top of TRL's GRPOConfig (see `openrs.grpo`)."
-    dynamic_sampling: Literal["off", "filter", "refill"] = "off"  # groups whose rewards are all equal: keep (off), drop (filter), or replace with new prompts (refill, as DAPO)
+    dynamic_sampling: Literal["none", "filter", "refill"] = "none"  # groups whose rewards are all equal: keep (none), drop (filter), or replace with new prompts (refill, as DAPO)
     max_refill_rounds: int = 4  # refill: at most this many extra generation batches per step
     monitor_rewards: list[str] = field(default_factory=lambda: ["accuracy"])  # rewards logged but not optimised (weight 0) unless already in `rewards`
     log_samples: int = 4  # completions per generation batch written to samples.jsonl (0: none)
+    rollouts: Literal["trl", "fast"] = "trl"  # without vLLM, who generates: TRL (transformers generate) or openrs.rollouts (static KV cache, compiled decoding)
 
     def __post_init__(self):
         if self.max_refill_rounds < 0: raise ValueError(f"max_refill_rounds must be >= 0, not {self.max_refill_rounds}")

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, Optional, Sequence
 
-from .core import (EVAL_SETS, SHIPPED_SETS, DataConfig, DataError, RecipeError, _iter_jsonl, append_jsonl,
+from .core import (EVAL_SETS, SHIPPED_SETS, DataConfig, DataError, RecipeError, iter_jsonl, append_jsonl,
                          apply_overrides, cache_dir, config_from_dict, find_recipe, last_boxed, list_recipes,
                          load_shipped_rows, make_conversation, read_jsonl_tolerant, read_recipe_yaml, recipes_dir,
                          unknown_name_error, write_jsonl)
@@ -95,7 +95,7 @@ def _read_text(path: Path) -> str:
     return gzip.open(path, "rt", encoding="utf-8").read() if path.suffix == ".gz" else path.read_text(encoding="utf-8")
 
 def _rows_jsonl(path: Path) -> Iterator[tuple[str, dict]]:
-    for i, row in _iter_jsonl(path):
+    for i, row in iter_jsonl(path):
         if isinstance(row, DataError): raise row
         yield f"{path}:{i}", row
 

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .core import (EVAL_SETS, SHIPPED_SETS, DataError, append_jsonl, last_boxed, load_shipped_rows, make_conversation,
+from .core import (EVAL_CONFIG_FILE, EVAL_SETS, SHIPPED_SETS, SUMMARY_FILE, DataError, append_jsonl, last_boxed, load_shipped_rows, make_conversation,
                          read_jsonl_tolerant, resolve_model, system_prompt, unknown_name_error, write_jsonl)
 from .generation import GENERATION_BACKENDS, Generator, SamplingConfig, make_generator
 from .answers import BENCHMARK_OPTIONS, grade, squash
@@ -351,9 +351,9 @@ class EvalRun:
                     openrs_version=_openrs_version())
 
     def _check_config(self):
-        path, mine = self.path / "config.json", self.config_record()
+        path, mine = self.path / EVAL_CONFIG_FILE, self.config_record()
         if not path.exists():
-            tmp = path.with_name("config.json.tmp"); tmp.write_text(json.dumps(mine, indent=1, ensure_ascii=False)); os.replace(tmp, path)
+            tmp = path.with_name(EVAL_CONFIG_FILE + ".tmp"); tmp.write_text(json.dumps(mine, indent=1, ensure_ascii=False)); os.replace(tmp, path)
             return
         try: theirs = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as e: raise DataError(f"{path}: malformed JSON ({e.msg}); move the run directory aside") from None
@@ -639,8 +639,8 @@ def results_table(summaries: Sequence[dict] = (), paper: bool = True, labels: Se
 def write_summary(run_dir, summary: dict):
     "Write `summary.json` and `table.md` into a run directory."
     run_dir = Path(run_dir)
-    tmp = run_dir / "summary.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=1, ensure_ascii=False)); os.replace(tmp, run_dir / "summary.json")
+    tmp = run_dir / (SUMMARY_FILE + ".tmp")
+    tmp.write_text(json.dumps(summary, indent=1, ensure_ascii=False)); os.replace(tmp, run_dir / SUMMARY_FILE)
     (run_dir / "table.md").write_text(results_table([summary]) + "\n", encoding="utf-8")
 
 # %% ../nbs/05_eval.ipynb #67c018ad
@@ -649,7 +649,7 @@ def read_run(run_dir) -> dict:
     run_dir = Path(run_dir)
     samples = run_dir / "samples.jsonl"
     if not samples.exists(): raise FileNotFoundError(f"{run_dir}: not an openrs eval run directory (no samples.jsonl)")
-    config = json.loads((run_dir / "config.json").read_text(encoding="utf-8")) if (run_dir / "config.json").exists() else {}
+    config = json.loads((run_dir / EVAL_CONFIG_FILE).read_text(encoding="utf-8")) if (run_dir / EVAL_CONFIG_FILE).exists() else {}
     rows, bad = read_samples(samples)
     fps = Counter(r["fingerprint"] for r in rows)
     if len(fps) > 1 or (config and rows and config.get("fingerprint") not in fps):
@@ -735,7 +735,7 @@ def comparison_table(comparison: dict) -> str:
         sig = " *" if r["ci"][0] > 0 or r["ci"][1] < 0 else ""
         lines.append(f"| {BENCHMARKS[n].column if n in BENCHMARKS else n} | {r['n_problems']} | {100 * r['a']:.1f} | {100 * r['b']:.1f} | "
                      f"{100 * r['diff']:+.1f} [{100 * r['ci'][0]:+.1f}, {100 * r['ci'][1]:+.1f}]{sig} |")
-    lines += ["", "* the interval excludes 0"]
+    lines += ["", "\\* the interval excludes 0"]  # escaped: a line starting "* " is a bullet
     return "\n".join(lines)
 
 # %% ../nbs/05_eval.ipynb #04110f7a

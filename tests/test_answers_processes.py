@@ -48,3 +48,26 @@ def test_accuracy_under_trl_trainer():
     logged = {k for entry in trainer.state.log_history for k in entry}
     assert {"rewards/accuracy/mean", "rewards/format/mean", "rewards/cosine/mean"} <= logged, logged
     assert "answers/no_answer_frac" in logged, logged
+
+
+def test_queued_item_survives_a_killed_worker():
+    "One worker, a runaway C loop (it ignores the soft alarm) with items queued behind it: they are handed out again and graded."
+    import time
+    pool = answers.WorkerPool(workers=1).start()
+    try:
+        t0 = time.monotonic()
+        out = pool.run([["a", ["spin", 13]], ["b", ["grade", ["1/2"], "0.5", {}]], ["c", ["grade", ["x+1"], "1+x", {}]]], timeout=1.0)
+        assert out == ["timeout", "correct", "correct"], out
+        assert time.monotonic() - t0 < 1.0 + answers._GRACE + 4.0
+        assert pool.restarts >= 1
+    finally: pool.close()
+
+
+def test_warm_start():
+    "A warm start (the warm-up forms, then workers forked from the warmed supervisor) grades as a cold one."
+    pool = answers.WorkerPool(workers=2).start(warm=6)
+    try:
+        assert pool.warmed
+        items = [[g, ["grade", [g], a, {}]] for g, a in [("x^y = y^x", "x^y = y^x+1"), ("2x+1", "1+2x"), ("2x+1", "2x")]]
+        assert pool.run(items, timeout=5.0) == ["wrong", "correct", "wrong"]
+    finally: pool.close()

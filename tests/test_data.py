@@ -28,21 +28,21 @@ def test_open_rs_clean_funnel(clean):
     "Every stage's rows in and out, and why, on the paper's 7,000 problems (no model-based filter)."
     stages = {s["stage"]: s for s in clean["funnel"]}
     assert [(s["stage"], s["rows_in"], s["rows_out"]) for s in clean["funnel"]] == [
-        ("load", 7000, 6999), ("select", 6999, 6999), ("gold answers", 6999, 6944), ("dedup", 6944, 6692),
-        ("decontaminate", 6692, 6666), ("draw counts", 6666, 6666)], clean["funnel"]
+        ("load", 7000, 6999), ("select", 6999, 6999), ("gold answers", 6999, 6913), ("dedup", 6913, 6664),
+        ("decontaminate", 6664, 6638), ("draw counts", 6638, 6638)], clean["funnel"]
     assert stages["load"]["reasons"] == {"no answer and no \\boxed{} in the solution": 1}
-    assert stages["gold answers"]["reasons"] == {"math-verify finds no expression in it": 55}
-    assert stages["dedup"]["reasons"] == {"duplicate (verbatim)": 138, "conflicting answers": 70, "duplicate (normalised)": 44}
+    assert stages["gold answers"]["reasons"] == {"math-verify finds no expression in it": 86}
+    assert stages["dedup"]["reasons"] == {"duplicate (verbatim)": 138, "conflicting answers": 68, "duplicate (normalised)": 43}
     assert stages["decontaminate"]["reasons"] == {"overlaps math500": 15, "overlaps olympiadbench": 11}
-    assert Counter(r["component"] for r in clean["rows"]) == {"hard": 5708, "easy": 958}
-    assert len({r["id"] for r in clean["rows"]}) == 6666
+    assert Counter(r["component"] for r in clean["rows"]) == {"hard": 5680, "easy": 958}
+    assert len({r["id"] for r in clean["rows"]}) == 6638
 
 
 def test_open_rs_clean_duplicates_and_contamination(clean):
-    "The 48 duplicate groups with different answers, and the known MATH-500 and OlympiadBench overlaps (SOURCES.md)."
+    "The 46 duplicate groups with different answers, and the known MATH-500 and OlympiadBench overlaps (SOURCES.md)."
     d = clean["report"]["stages"]["dedup"]
-    assert (d["groups"], d["duplicate_rows"], d["verbatim_duplicate_rows"], d["groups_with_different_answers"]) == (206, 221, 162, 48)
-    assert d["equivalent_answer_groups"] + len(d["conflicting_groups"]) == 48
+    assert (d["groups"], d["duplicate_rows"], d["verbatim_duplicate_rows"], d["groups_with_different_answers"]) == (204, 219, 161, 46)
+    assert d["equivalent_answer_groups"] + len(d["conflicting_groups"]) == 46
     bm = clean["report"]["stages"]["decontaminate"]["benchmarks"]
     math500 = {p["eval_id"].removesuffix(".json") for p in bm["math500"]["pairs"]}
     exact = {p["eval_id"].removesuffix(".json") for p in bm["math500"]["pairs"] if p["exact"]}
@@ -58,10 +58,10 @@ def test_open_rs_clean_output(clean):
     "Every dropped row is accounted for, nothing left is a duplicate, and the report files are there."
     out, rows = clean["out"], clean["rows"]
     dropped = read_jsonl(out / "dropped.jsonl")
-    assert len(dropped) == 7000 - 6666 and len({d["id"] for d in dropped} | {r["id"] for r in rows}) == 7000
+    assert len(dropped) == 7000 - 6638 and len({d["id"] for d in dropped} | {r["id"] for r in rows}) == 7000
     assert not find_duplicates(rows)
     assert (out / "funnel.png").stat().st_size > 10_000
-    assert "| decontaminate | 6,692 | 26 | 6,666 |" in (out / "funnel.md").read_text()
+    assert "| decontaminate | 6,664 | 26 | 6,638 |" in (out / "funnel.md").read_text()
 
 
 def test_train_dataset_from_recipe_name(clean):

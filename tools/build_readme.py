@@ -17,14 +17,14 @@ def build_readme(nb_path: Path = ROOT / "nbs" / "index.ipynb") -> str:
     for c in cells:
         src = "".join(c["source"]).strip()
         if c["cell_type"] == "markdown":
-            parts.append(src)
+            parts.append(src.replace("](images/", "](nbs/images/"))  # figures live beside the notebooks
             continue
         lines = src.splitlines()
         directives = [l for l in lines if l.startswith("#|")]
         if any("hide" in d or "export" in d or "default_exp" in d for d in directives): continue
         code = "\n".join(l for l in lines if not l.startswith("#|")).strip()
         if any("eval: false" in d for d in directives):  # shell commands shown, not run
-            code = "\n".join(l[3:] if l.startswith("# !") else l for l in code.splitlines())
+            code = "\n".join(l[3:] if l.startswith("# !") else l[1:] if l.startswith("!") else l for l in code.splitlines())
             parts.append(f"```bash\n{code}\n```")
         elif code:
             parts.append(f"```python\n{code}\n```")
