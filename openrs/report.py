@@ -233,6 +233,7 @@ def training_notes(runs: Sequence[TrainingRun], panels: Sequence[tuple[str, Pane
 # %% ../nbs/06_report.ipynb #2bbe87de
 class ReportFigure(Figure):
     "A matplotlib figure of its own (not kept by pyplot, so nothing piles up), that notebooks show as a PNG."
+    def __init__(self, *args, **kwargs): super().__init__(*args, **kwargs)  # matplotlib `Figure` arguments (its own signature trips the docs builder)
     def _repr_png_(self) -> bytes:
         import io
         buf = io.BytesIO(); self.savefig(buf, format="png", dpi=80, bbox_inches="tight")
