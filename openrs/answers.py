@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from .core import last_boxed
+from .core import BOX_RE, last_boxed
 
 # %% auto #0
 __all__ = ['STATUSES', 'BENCHMARK_OPTIONS', 'MAX_ANSWER_CHARS', 'STATS', 'Grade', 'GradeOptions', 'exact_number', 'squash',
@@ -1096,11 +1096,9 @@ def shutdown():
         _POOL = None
 
 # %% ../nbs/00b_answers.ipynb #c2f0a784
-_BOX_START_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
-
 def trailing_boxes(text: str, k: int) -> str | None:
     "The last `k` boxed answers of `text` joined by commas (an answer list given as several boxes)."
-    starts = [m.start() for m in _BOX_START_RE.finditer(text)]
+    starts = [m.start() for m in BOX_RE.finditer(text)]
     parts = [last_boxed(text[s:e]) for s, e in zip(starts, starts[1:] + [len(text)])][-k:]  # one box per segment
     parts = [p for p in parts if p and p.strip()]
     return ", ".join(parts) if parts else None

@@ -25,10 +25,10 @@ import yaml
 
 # %% auto #0
 __all__ = ['METRICS_FILE', 'SAMPLES_FILE', 'RUN_FILE', 'SUMMARY_FILE', 'EVAL_CONFIG_FILE', 'SHIPPED_SETS', 'EVAL_SETS',
-           'TRAIN_SETS', 'SYSTEM_PROMPTS', 'BOS', 'EOS', 'PAD', 'USER', 'ASSISTANT', 'THINK_START', 'THINK_END',
-           'CHAT_TEMPLATE', 'KIT_VERSION', 'R1_DISTILL_QWEN_1P5B', 'OFFLINE_MODELS', 'package_dir', 'cache_dir',
-           'DataError', 'iter_jsonl', 'read_jsonl', 'read_jsonl_tolerant', 'append_jsonl', 'write_jsonl', 'ShippedSet',
-           'unknown_name_error', 'shipped_path', 'load_shipped_rows', 'load_shipped', 'system_prompt',
+           'TRAIN_SETS', 'SYSTEM_PROMPTS', 'BOX_RE', 'BOS', 'EOS', 'PAD', 'USER', 'ASSISTANT', 'THINK_START',
+           'THINK_END', 'CHAT_TEMPLATE', 'KIT_VERSION', 'R1_DISTILL_QWEN_1P5B', 'OFFLINE_MODELS', 'package_dir',
+           'cache_dir', 'DataError', 'iter_jsonl', 'read_jsonl', 'read_jsonl_tolerant', 'append_jsonl', 'write_jsonl',
+           'ShippedSet', 'unknown_name_error', 'shipped_path', 'load_shipped_rows', 'load_shipped', 'system_prompt',
            'make_conversation', 'last_boxed', 'tokenizer_corpus', 'build_tokenizer', 'TinyModelSpec',
            'build_tiny_model', 'save_tokenizer', 'tiny_model_path', 'r1_distill_1p5b_config', 'random_model',
            'n_params', 'random_model_path', 'resolve_model', 'load_tokenizer', 'load_model', 'RecipeError',
@@ -186,7 +186,7 @@ def make_conversation(problem: str, prompt: str = "open_rs", system_text: str | 
     return ([{"role": "system", "content": text}] if text else []) + [{"role": "user", "content": problem}]
 
 # %% ../nbs/00_core.ipynb #abd81f6d
-_BOX_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
+BOX_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")  # where a box starts (`\boxed` or `\fbox`, not `\boxedx`)
 
 def _box_content(text: str, start: int) -> str | None:
     "Content of the box whose command ends at `start`, or None if its braces never close."
@@ -211,7 +211,7 @@ def last_boxed(text: str | None) -> str | None:
     "The content of the last `\\boxed{…}` or `\\fbox{…}` in `text`; `None` if there is none or it never closes."
     if not isinstance(text, str): return None
     last = None
-    for m in _BOX_RE.finditer(text): last = m
+    for m in BOX_RE.finditer(text): last = m
     return None if last is None else _box_content(text, last.end())
 
 # %% ../nbs/00_core.ipynb #ca4a36d0

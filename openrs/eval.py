@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .core import (EVAL_CONFIG_FILE, EVAL_SETS, SHIPPED_SETS, SUMMARY_FILE, DataError, append_jsonl, last_boxed, load_shipped_rows, make_conversation,
+from .core import (EVAL_CONFIG_FILE, EVAL_SETS, SHIPPED_SETS, SUMMARY_FILE, DataError, append_jsonl, iter_jsonl, last_boxed, load_shipped_rows, make_conversation,
                          read_jsonl_tolerant, resolve_model, system_prompt, unknown_name_error, write_jsonl)
 from .generation import GENERATION_BACKENDS, Generator, SamplingConfig, make_generator
 from .answers import BENCHMARK_OPTIONS, grade, squash
@@ -294,17 +294,13 @@ def _row_problem(row: dict) -> str | None:
 def read_samples(path) -> tuple[list[dict], list[dict]]:
     "The usable rows of a samples file and its bad lines `{line, text, why}` (cut short by a kill, or missing fields)."
     path = Path(path)
-    rows, bad_numbers = read_jsonl_tolerant(path)
-    bad_numbers = set(bad_numbers)
+    lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")  # the text of bad lines, as iter_jsonl numbers them
     good, bad = [], []
-    with open(path, encoding="utf-8", errors="replace") as f:
-        numbered = [(i, line) for i, line in enumerate(f, 1) if line.strip()]
-    for (i, line), row in zip([x for x in numbered if x[0] not in bad_numbers], rows):
-        why = _row_problem(row)
-        if why: bad.append(dict(line=i, text=line.rstrip("\n"), why=why))
+    for i, row in iter_jsonl(path):
+        why = "malformed JSON" if isinstance(row, DataError) else _row_problem(row)
+        if why: bad.append(dict(line=i, text=lines[i - 1].rstrip("\r"), why=why))
         else: good.append(row)
-    bad += [dict(line=i, text=line.rstrip("\n"), why="malformed JSON") for i, line in numbered if i in bad_numbers]
-    return good, sorted(bad, key=lambda b: b["line"])
+    return good, bad
 
 # %% ../nbs/05_eval.ipynb #259fb6a5
 @contextmanager

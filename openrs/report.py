@@ -88,23 +88,12 @@ class TrainingRun:
 def _number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
-def _read_jsonl_bytes(path: Path) -> tuple[list[dict], list[int]]:
-    "`read_jsonl_tolerant` for a file with bytes that are not UTF-8 (disk damage): such lines count as malformed."
-    rows, bad = [], []
-    for i, line in enumerate(path.read_bytes().split(b"\n"), 1):
-        if not line.strip(): continue
-        try: row = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError): bad.append(i); continue
-        (rows.append(row) if isinstance(row, dict) else bad.append(i))
-    return rows, bad
-
 def _read_rows(path: Path, what: str, problems: list[str], required: bool) -> list[dict]:
     "Good rows of a JSONL file; bad lines counted into `problems`; an empty or unreadable required file raises."
     if not path.exists():
         if required: raise DataError(f"{path}: missing: the run has not logged a {what} yet")
         return []
-    try: rows, bad = read_jsonl_tolerant(path)
-    except UnicodeDecodeError: rows, bad = _read_jsonl_bytes(path)
+    rows, bad = read_jsonl_tolerant(path)  # lines cut by a kill or not UTF-8 (disk damage) count as malformed
     if bad: problems.append(f"{path.name}: {len(bad)} malformed line{'s' * (len(bad) > 1)} set aside (line {', '.join(map(str, bad[:5]))}{', …' if len(bad) > 5 else ''})")
     if required and not rows:
         raise DataError(f"{path}: " + (f"no readable row: all {len(bad)} lines are malformed (first: line {bad[0]})" if bad
