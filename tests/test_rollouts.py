@@ -106,3 +106,25 @@ def test_benchmark_tiny(tmp_path, monkeypatch):
     assert r["grpo"]["openrs"]["loss"] == pytest.approx(r["grpo"]["trl"]["loss"], abs=1e-6)
     assert r["decode"]["2"]["openrs"]["tokens_per_s"] > 0 and r["decode"]["2"]["hf-dynamic"]["tokens_per_s"] > 0
     assert r["summary"]["grpo_speedup"] > 0
+
+
+def test_static_decoder_at_the_paper_shape():
+    """The real DeepSeek-R1-Distill-Qwen-1.5B layout (28 layers, 12 query heads on 2 key/value heads of 128, a
+    151,936-token vocabulary, q/k/v biases, its rope and sliding-window settings), random weights, float32 on CPU:
+    the static decoder accepts it and its greedy tokens are transformers' `generate`'s, for left-padded prompts of
+    different lengths. The tiny models of the other tests shrink every one of these dimensions."""
+    from openrs.core import r1_distill_1p5b_config, random_model
+    from openrs.rollouts import RolloutSampling, StaticDecoder, unsupported_reason
+    torch.set_num_threads(2)
+    model = random_model(r1_distill_1p5b_config(), dtype="float32").eval()
+    assert unsupported_reason(model) is None
+    prompts = [[5, 17, 923, 4410, 88], list(range(300, 323)), [151000, 7]]  # 5, 23 and 2 tokens
+    s = RolloutSampling(max_new_tokens=8, eos_token_ids=(1,), pad_token_id=2, do_sample=False)
+    ours = StaticDecoder(model, compile=False, cuda_graphs=False).generate(prompts, s)
+    P = max(map(len, prompts))
+    ids = torch.full((len(prompts), P), 2); mask = torch.zeros(len(prompts), P, dtype=torch.long)
+    for i, p in enumerate(prompts): ids[i, P - len(p):] = torch.tensor(p); mask[i, P - len(p):] = 1
+    with torch.no_grad():
+        out = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=8, do_sample=False, pad_token_id=2, eos_token_id=1)
+    ref = [r[:next((i + 1 for i, t in enumerate(r) if t == 1), len(r))] for r in out[:, P:].tolist()]
+    assert ours == ref and all(len(r) == 8 for r in ref)
