@@ -97,7 +97,7 @@ _NUMBER_RE = re.compile(r"[-+]?(\d{1,400}(?:\.\d{0,400})?|\.\d{1,400})(?:[eE]([-
 _FRACTION_RES = [re.compile(p) for p in (r"([-+]?)\\frac\{([-+]?\d{1,400})\}\{([-+]?\d{1,400})\}", r"([-+]?)\\frac(\d)(\d)",
                                            r"([-+]?)\\frac(\d)\{(\d{1,400})\}", r"([-+]?)\\frac\{(\d{1,400})\}(\d)", r"([-+]?)(\d{1,400})/(\d{1,400})")]
 
-_UNIT_RE = re.compile(r"(?:\\(?:text|mbox|mathrm|textrm)\{[A-Za-z/ .]{1,30}\}(?:\^\{?[23]\}?)?)+$")
+_UNIT_RE = re.compile(r"(?:\\(?:text|mbox|mathrm|textrm)\{(?![ied]\})[A-Za-z/ .]{1,30}\}(?:\^\{?[23]\}?)?)+$")  # \mathrm{i}, e, d: maths, as in strip_units
 _ASSIGN_RE = re.compile(r"[A-Za-z](?:_\{?[A-Za-z0-9]{1,5}\}?)?=")
 
 def exact_number(s: str, opt: GradeOptions = GradeOptions()) -> Fraction | None:
@@ -1209,7 +1209,8 @@ def grade_answers(answers: Sequence[str | None], golds: Sequence, *, timeout: fl
                     if len(_TIMED_OUT) > 100_000: _TIMED_OUT.clear()
                     _TIMED_OUT[slow] = max(timeout, _TIMED_OUT.get(slow, 0.0))
             if status == "unparsable_gold" and len(key[0]) == 1: _BAD_GOLDS[key[0][0]] = "math-verify finds no expression in it"
-            elif status in ("correct", "wrong", "unparsable_answer") and len(key[0]) == 1 and len(_GOOD_GOLDS) < 200_000: _GOOD_GOLDS.add((key[0][0], key[2]))
+            elif status in ("correct", "wrong", "unparsable_answer") and not result.startswith("error") and len(key[0]) == 1 and len(_GOOD_GOLDS) < 200_000:
+                _GOOD_GOLDS.add((key[0][0], key[2]))  # the gold parsed (a worker error may have come from the gold)
             for i in todo[key]: statuses[i] = status
     STATS.add(items=n, **Counter(statuses))
     return [_grade_of(s, a if isinstance(a, str) else None) for s, a in zip(statuses, answers)]
