@@ -35,7 +35,8 @@ def run_once(seed: int, out: Path) -> dict:
     wall, load1 = time.time() - t0, os.getloadavg()
     if p.returncode: raise SystemExit(f"openrs demo --seed {seed} failed:\n{p.stderr[-5000:]}")
     res = json.loads((out / "demo.json").read_text())
-    steps = [json.loads(line) for line in (out / "grpo" / "metrics.jsonl").read_text().splitlines() if line.strip()]
+    from openrs.core import METRICS_FILE, read_jsonl
+    steps = read_jsonl(out / "grpo" / METRICS_FILE)
     return {"seed": seed, "wall_s": round(wall, 1), "loadavg_start": load0, "loadavg_end": load1, "summary": p.stdout.strip().splitlines()[-2],
             "before": res["before"]["mean"], "after": res["after"]["mean"], "gain_points": round(100 * (res["after"]["mean"] - res["before"]["mean"]), 2),
             "gain_ci_points": [round(100 * x, 2) for x in res["difference"]["ci"]], "greedy_before": res["greedy_before"]["mean"],

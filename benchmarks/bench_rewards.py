@@ -17,7 +17,8 @@ alternating which goes first (so both see the same machine load). Before timing,
 the same way: openrs's checker starts (its start-up, reported, is outside the timing) and the
 paper's reward grades the same warm-up pairs the checker's supervisor grades at start. `--warm`
 also warms both parsers on the checker's generic answer shapes (`openrs.answers._WARM_FORMS`), as
-`openrs.answers.warm_answer_checker()` does before a training run.
+`openrs.answers.warm_answer_checker()` does when a user calls it (openrs's trainer does not; the committed
+figures are without `--warm`).
 
 Prints completions/s for each, CPU seconds (the calling process, and openrs's worker processes),
 where the paper's time goes by kind of completion and by kind of gold answer (the evidence on how
@@ -135,16 +136,16 @@ def interleaved(fns: dict, comps, golds, batch):
 
 
 def tree_cpu(pid: int) -> float | None:
-    "CPU seconds used so far by a process and its living descendants (Linux /proc; None elsewhere)."
-    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    while todo:
-        p = todo.pop()
-        try:
-            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-            todo += [int(x) for x in open(f"/proc/{p}/task/{p}/children").read().split()]
-        except (OSError, IndexError, ValueError):
-            if p == pid: return None
+    "CPU seconds used so far by a process and its living descendants (None if the process is gone)."
+    import psutil
+    try:
+        p = psutil.Process(pid)
+        procs = [p, *p.children(recursive=True)]
+    except psutil.Error: return None
+    total = 0.0
+    for q in procs:
+        try: total += sum(q.cpu_times()[:2])
+        except psutil.Error: pass  # ended meanwhile
     return total
 
 
