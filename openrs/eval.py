@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .core import (EVAL_CONFIG_FILE, EVAL_SETS, SHIPPED_SETS, SUMMARY_FILE, DataError, append_jsonl, iter_jsonl, last_boxed, load_shipped_rows, make_conversation,
+from .core import (EVAL_CONFIG_FILE, EVAL_SETS, SAMPLES_FILE, SHIPPED_SETS, SUMMARY_FILE, DataError, append_jsonl, iter_jsonl, last_boxed, load_shipped_rows, make_conversation,
                          read_jsonl_tolerant, resolve_model, system_prompt, unknown_name_error, write_jsonl)
 from .generation import GENERATION_BACKENDS, Generator, SamplingConfig, make_generator
 from .answers import BENCHMARK_OPTIONS, grade, squash
@@ -294,13 +294,14 @@ def _row_problem(row: dict) -> str | None:
 def read_samples(path) -> tuple[list[dict], list[dict]]:
     "The usable rows of a samples file and its bad lines `{line, text, why}` (cut short by a kill, or missing fields)."
     path = Path(path)
-    lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")  # the text of bad lines, as iter_jsonl numbers them
     good, bad = [], []
     for i, row in iter_jsonl(path):
         why = "malformed JSON" if isinstance(row, DataError) else _row_problem(row)
-        if why: bad.append(dict(line=i, text=lines[i - 1].rstrip("\r"), why=why))
+        if why: bad.append((i, why))
         else: good.append(row)
-    return good, bad
+    if not bad: return good, []
+    lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")  # the bad lines' text (rare: read only then), numbered as iter_jsonl does
+    return good, [dict(line=i, text=lines[i - 1].rstrip("\r"), why=why) for i, why in bad]
 
 # %% ../nbs/05_eval.ipynb #259fb6a5
 @contextmanager
@@ -327,7 +328,7 @@ class EvalRun:
         self.identity = identity if identity is not None else model_identity(config.model)
         self.fingerprint = config_fingerprint(config, self.identity)
         self.path = Path(path) if path is not None else default_run_dir(config, self.fingerprint)
-        self.samples_path = self.path / "samples.jsonl"
+        self.samples_path = self.path / SAMPLES_FILE
         self.done: dict[tuple[str, str, int], dict] = {}
         self.stats = Counter()  # reused, corrupt, duplicates, generated
 
@@ -643,7 +644,7 @@ def write_summary(run_dir, summary: dict):
 def read_run(run_dir) -> dict:
     "A run directory's `config.json` and usable sample rows, read-only: `{path, config, rows, corrupt}`."
     run_dir = Path(run_dir)
-    samples = run_dir / "samples.jsonl"
+    samples = run_dir / SAMPLES_FILE
     if not samples.exists(): raise FileNotFoundError(f"{run_dir}: not an openrs eval run directory (no samples.jsonl)")
     config = json.loads((run_dir / EVAL_CONFIG_FILE).read_text(encoding="utf-8")) if (run_dir / EVAL_CONFIG_FILE).exists() else {}
     rows, bad = read_samples(samples)
@@ -685,7 +686,7 @@ def regrade_run(run_dir, grade_timeout: float = 10.0, progress: bool = True, n_b
             for r, g in zip(rs, grade_completions(b, row, [r["completion"] for r in rs], grade_timeout)):
                 changed += r["correct"] != g["correct"]
                 r.update(g, gold=get_benchmark(b).gold(row))
-        write_jsonl(run_dir / "samples.jsonl", run["rows"])
+        write_jsonl(run_dir / SAMPLES_FILE, run["rows"])
     summary = summarize_run(run_dir, partial=True, n_boot=n_boot, write=True)
     summary["stats"] = dict(regraded=len(run["rows"]), changed=changed)
     return summary

@@ -23,12 +23,12 @@ from .core import (DataError, EVAL_CONFIG_FILE, METRICS_FILE, RUN_FILE, SAMPLES_
                          unknown_name_error)
 
 # %% auto #0
-__all__ = ['TRAINING_PANELS', 'DEFAULT_PANELS', 'SIGNAL_THRESHOLDS', 'PAPER_ROWS', 'REPORT_FILE', 'run_kind', 'find_runs',
-           'TrainingRun', 'read_training_run', 'ema', 'smoothing_for', 'auto_smoothing', 'training_summary', 'Panel',
-           'reward_names', 'expand_panels', 'training_notes', 'ReportFigure', 'plot_training', 'checkpoints',
-           'training_signals', 'sample_steps', 'samples_table', 'plot_samples', 'EvalResult', 'read_eval_run',
-           'eval_table', 'paper_row', 'plot_eval', 'plot_pass_at_k', 'run_labels', 'load_runs', 'training_table',
-           'settings_table', 'write_report', 'report_cli']
+__all__ = ['TRAINING_PANELS', 'DEFAULT_PANELS', 'SIGNAL_THRESHOLDS', 'PAPER_ROWS', 'REPORT_FILE', 'REPORT_FIGURES', 'run_kind',
+           'find_runs', 'TrainingRun', 'read_training_run', 'ema', 'smoothing_for', 'auto_smoothing',
+           'training_summary', 'Panel', 'reward_names', 'expand_panels', 'training_notes', 'ReportFigure',
+           'plot_training', 'checkpoints', 'training_signals', 'sample_steps', 'samples_table', 'plot_samples',
+           'EvalResult', 'read_eval_run', 'eval_table', 'paper_row', 'plot_eval', 'plot_pass_at_k', 'run_labels',
+           'load_runs', 'training_table', 'settings_table', 'write_report', 'report_cli']
 
 # %% ../nbs/06_report.ipynb #bf197b0e
 def _is_eval_config(path: Path) -> bool:
@@ -561,6 +561,7 @@ def settings_table(runs: Sequence[TrainingRun], keys: Sequence[str] | None = Non
 
 # %% ../nbs/06_report.ipynb #8c49490c
 REPORT_FILE = "report.md"
+REPORT_FIGURES = ("training.png", "samples.png", "eval.png", "pass_at_k.png")  # every figure `write_report` may write
 
 def _save(fig, path: Path, dpi: int = 110):
     "Save a figure as PNG atomically (temporary file, then rename) and close it."
@@ -638,6 +639,7 @@ def write_report(paths: Iterable,  # run directories (training or evaluation), o
     if set_aside: md += ["## Set aside while reading", "", *set_aside, ""]
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     for name, fig in figures.items(): _save(fig, out / name)
+    for name in set(REPORT_FIGURES) - set(figures): (out / name).unlink(missing_ok=True)  # an earlier report's, not this one's
     _write_text(out / REPORT_FILE, "\n".join(md).rstrip() + "\n")
     return out / REPORT_FILE
 
@@ -660,6 +662,6 @@ def report_cli(argv: list[str] | None = None) -> int:
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f"openrs report: error: {e}", file=sys.stderr)
         return 2
-    pngs = sorted(x.name for x in path.parent.glob("*.png"))
+    pngs = [x for x in REPORT_FIGURES if (path.parent / x).exists()]
     print(f"{path} ({', '.join(pngs)})")
     return 0

@@ -39,10 +39,15 @@ def digest(folder: Path) -> dict:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def test_file_names_agree_with_the_writers():
-    "The report spells out the names openrs.grpo writes (so that it need not import TRL); they must not drift."
-    import openrs.grpo as grpo
-    assert (METRICS_FILE, SAMPLES_FILE, RUN_FILE) == (grpo.METRICS_FILE, grpo.SAMPLES_FILE, grpo.RUN_FILE)
+def test_a_second_report_in_the_same_folder(tmp_path):
+    "An evaluation report written where a training report was: the training figures go, a user's file stays, the listing names this report's."
+    out = tmp_path / "out"
+    assert run_cli(DEMO, "--out", out, "--panels", "reward")[0] == 0
+    (out / "mine.png").write_bytes(b"x")
+    code, stdout, err = run_cli(EVAL_TINY, "--out", out)
+    assert code == 0, err
+    assert sorted(x.name for x in out.glob("*.png")) == ["eval.png", "mine.png", "pass_at_k.png"]
+    assert stdout.strip().endswith("(eval.png, pass_at_k.png)"), stdout
 
 
 def test_fixtures_are_small_and_hold_no_weights():
@@ -60,7 +65,7 @@ def report(tmp_path_factory):
     r = subprocess.run([sys.executable, "-c", "import sys; from openrs.report import report_cli; sys.exit(report_cli(sys.argv[1:]))",
                         str(DEMO), str(HOT), str(EVAL_SIM), str(EVAL_TINY), "--out", str(out)], capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith(f"{out / 'report.md'} (eval.png, pass_at_k.png, samples.png, training.png)"), r.stdout
+    assert r.stdout.startswith(f"{out / 'report.md'} (training.png, samples.png, eval.png, pass_at_k.png)"), r.stdout
     assert {p: digest(p) for p in before} == before, "the report changed a run directory"
     return out / "report.md"
 
