@@ -275,16 +275,7 @@ def informative_rows(rewards: torch.Tensor, num_generations: int) -> torch.Tenso
     return ok.repeat_interleave(num_generations)
 
 # %% ../nbs/03_grpo.ipynb #dba9d0e7
-def _finite(x):
-    "A JSON-safe float (NaN and infinities become None)."
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-def _prompt_text(prompt) -> str:
-    return prompt[-1]["content"] if isinstance(prompt, list) else str(prompt)
-
-def _completion_text(completion) -> str:
-    return completion[-1]["content"] if isinstance(completion, list) else str(completion)
+from .rewards import _finite, completion_text as _completion_text, prompt_text as _prompt_text  # JSON-safe floats, texts of messages
 
 # %% ../nbs/03_grpo.ipynb #e5157527
 from transformers.trainer_callback import ProgressCallback
@@ -552,9 +543,11 @@ def train(recipe: Recipe | str | Path, overrides: Iterable[str] = (),  # recipe 
     if resume and checkpoint is None: raise FileNotFoundError(f"{out}: no checkpoint-N directory to resume from")
     if not resume and checkpoint is not None and not overwrite:
         raise FileExistsError(f"{out} holds checkpoints of an earlier run ({Path(checkpoint).name}): resume it (--resume) or start afresh (--overwrite)")
-    if not resume:
+    if not resume:  # afresh: an earlier run's logs and checkpoints go (a later --resume must not continue the old run)
         for name in (METRICS_FILE, SAMPLES_FILE):
             if (out / name).exists(): (out / name).unlink()
+        import shutil
+        for old in out.glob("checkpoint-*"): shutil.rmtree(old)
     dtype = recipe.model.dtype if has_cuda() else "float32"  # CPU: train in float32
     attn = recipe.model.attn_implementation if has_cuda() or recipe.model.attn_implementation != "flash_attention_2" else None
     kw = {k: v for k, v in (("attn_implementation", attn), ("revision", recipe.model.revision)) if v}

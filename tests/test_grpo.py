@@ -121,3 +121,11 @@ def test_fast_rollouts_from_the_recipe(tmp_path):
     assert type(run).__name__ == "TrainRun" and run.global_step == 2
     assert all(r["rollouts/decode_tokens_per_s"] > 0 for r in run.metrics if "loss" in r), run.metrics
     assert not [w for w in caught if "fast rollouts are off" in str(w.message)]
+
+
+def test_overwrite_removes_the_earlier_checkpoints(tmp_path):
+    "Starting afresh where a longer run was: its checkpoints go, so a later --resume continues the new run, not the old one."
+    train("open_rs2", TINY, output_dir=tmp_path)                                     # checkpoints 2 and 4
+    train("open_rs2", TINY, output_dir=tmp_path, overwrite=True, callbacks=[StopAt(2)])  # killed after its checkpoint 2
+    assert Path(latest_checkpoint(tmp_path)).name == "checkpoint-2"
+    assert [m["step"] for m in read_jsonl(tmp_path / METRICS_FILE)] == [1, 2]
