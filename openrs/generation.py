@@ -5,7 +5,10 @@
 # %% ../nbs/00a_generation.ipynb #7f120c61
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
+import sys
 import math
 import time
 from dataclasses import dataclass, field, asdict
@@ -15,9 +18,10 @@ from typing import Callable, Iterator, Optional, Sequence, Union
 from .core import load_model, load_tokenizer, resolve_model, unknown_name_error, make_conversation
 
 # %% auto #0
-__all__ = ['Prompt', 'GENERATION_BACKENDS', 'SamplingConfig', 'Completion', 'Generator', 'render_prompt', 'finish', 'OutOfMemory',
-           'TransformersGenerator', 'vllm_sampling_kwargs', 'VLLMGenerator', 'fast_generator', 'default_backend',
-           'make_generator', 'generate_cli']
+__all__ = ['Prompt', 'DEFAULT_BATCH_SIZE', 'GENERATION_BACKENDS', 'SamplingConfig', 'Completion', 'derive_seed', 'Generator',
+           'render_prompt', 'finish', 'ContextOverflow', 'context_length', 'prompt_lengths', 'check_context',
+           'OutOfMemory', 'TransformersGenerator', 'vllm_sampling_kwargs', 'VLLMGenerator', 'fast_generator',
+           'default_backend', 'make_generator', 'generate_cli']
 
 # %% ../nbs/00a_generation.ipynb #f054d856
 Prompt = Union[str, Sequence[dict]]
@@ -29,13 +33,14 @@ class SamplingConfig:
     temperature: float = 0.6  # 0 means greedy decoding (the paper's evaluation: 0.6)
     top_p: float = 0.95  # nucleus sampling mass (the paper's evaluation: 0.95)
     max_new_tokens: int = 32768  # completion length cap (the paper's evaluation: 32,768)
-    seed: int = 0  # sampling seed
+    seed: int = 0  # sampling seed (a non-negative integer)
 
     def __post_init__(self):
         if self.n < 1: raise ValueError(f"n must be at least 1, not {self.n}")
-        if self.temperature < 0: raise ValueError(f"temperature must be >= 0, not {self.temperature}")
+        if not self.temperature >= 0: raise ValueError(f"temperature must be >= 0, not {self.temperature}")  # `not >=`: NaN fails too
         if not 0 < self.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], not {self.top_p}")
         if self.max_new_tokens < 1: raise ValueError(f"max_new_tokens must be at least 1, not {self.max_new_tokens}")
+        if self.seed < 0: raise ValueError(f"seed must be a non-negative integer, not {self.seed}")
 
 @dataclass(frozen=True)
 class Completion:
@@ -43,6 +48,10 @@ class Completion:
     text: str  # decoded without special tokens, as TRL decodes
     n_tokens: int  # generated tokens, the end-of-sequence token included
     finish_reason: str  # "stop" (end of sequence) or "length" (hit max_new_tokens)
+
+def derive_seed(seed: int, *parts) -> int:
+    "A 31-bit seed from a base seed and what distinguishes one use of it (a call, a prompt): unrelated streams, no overlaps."
+    return int(hashlib.sha256(json.dumps([seed, *parts]).encode()).hexdigest()[:8], 16) & 0x7FFFFFFF
 
 # %% ../nbs/00a_generation.ipynb #e9995f47
 class Generator:
@@ -59,6 +68,9 @@ class Generator:
         for i, comps in self.iter_generate(prompts, sampling): out[i] = comps
         return out
 
+    def close(self):
+        "Free the model and its accelerator memory (the generator is unusable afterwards)."
+
 # %% ../nbs/00a_generation.ipynb #e3e04ff0
 def render_prompt(tokenizer, prompt: Prompt) -> str:
     "The text a model sees for `prompt`: a conversation through the chat template (with the generation prompt), a string as is."
@@ -71,20 +83,52 @@ def finish(token_ids: Sequence[int], eos_ids: set[int]) -> tuple[int, str]:
         if t in eos_ids: return i + 1, "stop"
     return len(token_ids), "length"
 
+# %% ../nbs/00a_generation.ipynb #60a9e904
+class ContextOverflow(ValueError):
+    "A prompt plus the completion length cap does not fit the model's context."
+
+def context_length(model) -> int | None:
+    "The model's context in tokens (`max_position_embeddings`) from a model, its config, or a name or path; None if unknown."
+    if isinstance(model, (str, Path)):
+        from transformers import AutoConfig
+        model = AutoConfig.from_pretrained(resolve_model(model), trust_remote_code=False)
+    n = getattr(getattr(model, "config", model), "max_position_embeddings", None)
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
+
+def prompt_lengths(tokenizer, prompts: Sequence[Prompt]) -> list[int]:
+    "Tokens of each prompt as the model sees it (chat template applied)."
+    return [len(tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"]) for p in prompts]
+
+def check_context(lengths: Sequence[int],  # each prompt's tokens
+                  max_new_tokens: int, context: int | None,  # the completion cap; the model's context (None: unknown, no check)
+                  names: Sequence[str] | None = None):  # what to call each prompt in the message
+    "Raise `ContextOverflow` if some prompt plus `max_new_tokens` exceeds `context`, naming the longest prompt."
+    if context is None or not lengths: return
+    i = max(range(len(lengths)), key=lambda j: lengths[j])
+    if lengths[i] + max_new_tokens <= context: return
+    over = sum(n + max_new_tokens > context for n in lengths)
+    fix = (f"lower max_new_tokens to at most {context - lengths[i]}" if lengths[i] < context
+           else "that prompt is longer than the context itself: leave it out")
+    raise ContextOverflow(f"{over} of {len(lengths)} prompts plus max_new_tokens {max_new_tokens} do not fit the model's context of "
+                          f"{context} tokens (the longest, {names[i] if names else f'prompt {i}'}, has {lengths[i]} tokens): {fix}")
+
 # %% ../nbs/00a_generation.ipynb #cc03f28b
 class OutOfMemory(RuntimeError):
     "The model ran out of accelerator memory even at batch size 1; the message names what to lower."
+
+DEFAULT_BATCH_SIZE = 64  # sequences per batch of the transformers backends
 
 class TransformersGenerator(Generator):
     "Batched, length-sorted sampling with `model.generate`."
     backend = "transformers"
 
-    def __init__(self, model, tokenizer=None, batch_size: int = 64, dtype: str = "auto", device: str | None = None,
+    def __init__(self, model, tokenizer=None, batch_size: int = DEFAULT_BATCH_SIZE, dtype: str = "auto", device: str | None = None,
                  cache_implementation: str | None = None, progress: bool = True):
         import torch
+        if batch_size < 1: raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         if isinstance(model, (str, Path)):
             device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-            tokenizer = tokenizer or load_tokenizer(model)
+            if tokenizer is None: tokenizer = load_tokenizer(model)
             model = load_model(model, dtype=dtype, device=device)
         if tokenizer is None: raise ValueError("pass the tokenizer along with a model object")
         self.model, self.tokenizer = model.eval(), tokenizer
@@ -116,6 +160,7 @@ class TransformersGenerator(Generator):
         import torch
         from tqdm.auto import tqdm
         ids = [self.tokenizer(render_prompt(self.tokenizer, p), add_special_tokens=False)["input_ids"] for p in prompts]
+        check_context([len(x) for x in ids], sampling.max_new_tokens, context_length(self.model))
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
         per_batch = max(1, self.batch_size // sampling.n)
         bar = tqdm(total=len(ids), desc="generating", unit="prompt", disable=not self.progress)
@@ -135,11 +180,17 @@ class TransformersGenerator(Generator):
             bar.update(len(chunk)); pos += len(chunk); n_batch += 1
         bar.close()
 
+    def close(self):
+        import gc, torch
+        self.model = None
+        gc.collect()
+        if torch.cuda.is_available(): torch.cuda.empty_cache()
+
 # %% ../nbs/00a_generation.ipynb #66cf2c60
-def vllm_sampling_kwargs(sampling: SamplingConfig) -> dict:
-    "Keyword arguments of `vllm.SamplingParams` equivalent to `sampling`."
+def vllm_sampling_kwargs(sampling: SamplingConfig, prompt_index: int = 0) -> dict:
+    "Keyword arguments of `vllm.SamplingParams` equivalent to `sampling`, for the prompt at `prompt_index` (each prompt its own seed)."
     return dict(n=sampling.n, temperature=sampling.temperature, top_p=sampling.top_p if sampling.temperature > 0 else 1.0,
-                max_tokens=sampling.max_new_tokens, seed=sampling.seed)
+                max_tokens=sampling.max_new_tokens, seed=derive_seed(sampling.seed, prompt_index))
 
 class VLLMGenerator(Generator):
     "Sampling with vLLM's offline engine (requires `pip install vllm`)."
@@ -152,6 +203,8 @@ class VLLMGenerator(Generator):
         from vllm import LLM
         path = resolve_model(model)
         self.tokenizer = load_tokenizer(path)
+        if max_model_len is not None and max_model_len < 1: raise ValueError(f"max_model_len must be at least 1, not {max_model_len}")
+        self.context = max_model_len if max_model_len is not None else context_length(path)
         self.llm = LLM(model=path, dtype=dtype, trust_remote_code=False, gpu_memory_utilization=gpu_memory_utilization,
                        max_model_len=max_model_len, **engine_kwargs)
         self.progress = progress
@@ -159,9 +212,17 @@ class VLLMGenerator(Generator):
     def iter_generate(self, prompts, sampling=SamplingConfig()):
         from vllm import SamplingParams
         texts = [render_prompt(self.tokenizer, p) for p in prompts]
-        outs = self.llm.generate(texts, SamplingParams(**vllm_sampling_kwargs(sampling)), use_tqdm=self.progress)
+        check_context([len(self.tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts], sampling.max_new_tokens, self.context)
+        params = [SamplingParams(**vllm_sampling_kwargs(sampling, i)) for i in range(len(texts))]
+        outs = self.llm.generate(texts, params, use_tqdm=self.progress)
         for i, o in enumerate(outs):
             yield i, [Completion(c.text, len(c.token_ids), "length" if c.finish_reason == "length" else "stop") for c in o.outputs]
+
+    def close(self):
+        import gc, torch
+        self.llm = None
+        gc.collect()
+        if torch.cuda.is_available(): torch.cuda.empty_cache()
 
 # %% ../nbs/00a_generation.ipynb #561060e4
 def fast_generator(model, **kwargs) -> Generator:
@@ -201,11 +262,15 @@ def generate_cli(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--backend", default="auto", choices=["auto", *GENERATION_BACKENDS])
     a = p.parse_args(argv)
-    problems = [a.problem] if a.problem else [r["problem"] for r in load_shipped_rows(a.dataset)[:a.limit]]
-    sampling = SamplingConfig(n=a.n, temperature=a.temperature, top_p=a.top_p, max_new_tokens=a.max_new_tokens, seed=a.seed)
-    gen = make_generator(a.model, backend=a.backend, progress=False)
-    t0 = time.time()
-    outs = gen.generate([make_conversation(q, a.prompt) for q in problems], sampling)
+    try:
+        if a.limit < 1: raise ValueError(f"--limit must be at least 1, not {a.limit}")
+        problems = [a.problem] if a.problem else [r["problem"] for r in load_shipped_rows(a.dataset)[:a.limit]]
+        sampling = SamplingConfig(n=a.n, temperature=a.temperature, top_p=a.top_p, max_new_tokens=a.max_new_tokens, seed=a.seed)
+        gen = make_generator(a.model, backend=a.backend, progress=False)
+        t0 = time.time()
+        outs = gen.generate([make_conversation(q, a.prompt) for q in problems], sampling)
+    except (ValueError, FileNotFoundError, ImportError, OutOfMemory) as e:  # bad numbers, a missing model, no vLLM, a prompt too long
+        print(f"openrs generate: error: {e}", file=sys.stderr); return 2
     n_tok = sum(c.n_tokens for cs in outs for c in cs)
     for q, cs in zip(problems, outs):
         print(f"### problem\n{q}")

@@ -126,7 +126,8 @@ def test_odd_rows(tmp_path):
     (run / METRICS_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows))
     r = read_training_run(run)
     assert [m["step"] for m in r.metrics] == [1, 2, 3] and r.series("reward") == ([1, 3], [1.0, 2.0])
-    assert r.problems == ["metrics.jsonl: 1 row without a step set aside"]
+    assert r.problems == ["metrics.jsonl: 1 value that is not a finite number set aside (step 2 'accuracy': NaN)",
+                          "metrics.jsonl: 1 row without a step set aside"]
     fig = plot_training(r, ["reward", "accuracy", "new/metric", "kl"])
     assert len([a for a in fig.axes if a.has_data()]) == 3
     assert "| odd | 3 |" in training_table([r])
@@ -254,3 +255,76 @@ def test_reading_never_fails_otherwise(tmp_path_factory, noise, rows):
     except DataError as e: assert str(run / METRICS_FILE) in str(e); return
     assert r.metrics and all(isinstance(m["step"], int) for m in r.metrics)
     training_table([r])
+
+
+def test_cli_names_values_that_are_not_numbers(tmp_path):
+    "NaN and strings where metrics belong are set aside and named (report.md and a note on stderr), never drawn."
+    run = tmp_path / "odd"; run.mkdir()
+    rows = [{"step": 1, "reward": 1.0}, {"step": 2, "reward": "high"}, {"step": 3, "reward": float("nan"), "loss": float("inf")}]
+    (run / METRICS_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    code, out, err = run_cli(run, "--out", tmp_path / "out", "--panels", "reward")
+    assert code == 0, err
+    note = "metrics.jsonl: 3 values that are not a finite number set aside (step 2 'reward': \"high\"; step 3 'reward': NaN; step 3 'loss': Infinity)"
+    assert err.strip() == f"openrs report: note: `odd`: {note}", err
+    assert f"- `odd`: {note}" in (tmp_path / "out" / "report.md").read_text()
+
+
+@pytest.mark.parametrize("value", [float("nan"), "0.5", 1.5, None, [0.1]])
+def test_cli_refuses_summary_values_that_are_not_fractions(tmp_path, value):
+    run = tmp_path / "eval"; shutil.copytree(EVAL_SIM, run); (run / SAMPLES_FILE).unlink()
+    s = json.loads((run / SUMMARY_FILE).read_text()); s["benchmarks"]["math500"]["metrics"]["pass@1"]["value"] = value
+    (run / SUMMARY_FILE).write_text(json.dumps(s))
+    code, out, err = run_cli(run, "--out", tmp_path / "out")
+    assert code == 2 and "benchmark 'math500': pass@1 is" in err and "not a fraction in [0, 1] with an interval" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args, why", [(["--smoothing", "1.5"], "--smoothing must be in [0, 1), not 1.5"),
+                                       (["--smoothing", "-0.1"], "--smoothing must be in [0, 1)"),
+                                       (["--bootstrap", "0"], "--bootstrap must be at least 1, not 0"),
+                                       (["--labels", " "], "an empty run label"),
+                                       (["--paper-curves", "4"], "unknown experiment of the paper '4'")])
+def test_cli_refuses_bad_options(tmp_path, args, why):
+    code, out, err = run_cli(DEMO, "--out", tmp_path / "out", *args)
+    assert code == 2 and err.count("\n") == 1 and why in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def made_up_sweep(run: Path, steps=(0, 100, 200, 300)):
+    "Write a sweep summary into RUN/eval with made-up numbers: AIME24 (a paper benchmark) and a validation file `dev`."
+    from openrs.eval import write_sweep
+    m = lambda v: {"value": v, "ci": [max(0.0, v - 0.1), min(1.0, v + 0.1)]}
+    vals = {"aime24": [0.29, 0.40, 0.33, 0.27], "dev": [0.40, 0.55, 0.52, 0.45]}
+    rows = [dict(step=s, label="start" if s == 0 else f"checkpoint-{s}", model="m", digest="d", fingerprint="f", run_dir=f"step-{s}-f",
+                 benchmarks={b: {"n_problems": 30, "of": 30, "k": 4, "pass@1": m(v[i]), "truncated": 0.01 * i, "mean_tokens": 20.0 + i,
+                                 "drift": m(0.0), **({"vs_start": {"n_problems": 30, "a": v[0], "b": v[i], "diff": v[i] - v[0],
+                                                                   "ci": [v[i] - v[0] - 0.05, v[i] - v[0] + 0.05]}} if s else {})}
+                             for b, v in vals.items()}) for i, s in enumerate(steps)]
+    write_sweep(run / "eval", dict(run_dir=str(run), settings={"max_new_tokens": 32}, benchmarks=list(vals), k=4, steps=rows,
+                                   best=None, select_on=None))
+
+
+def test_paper_figures_from_a_sweep(tmp_path):
+    run = tmp_path / "demo"; shutil.copytree(DEMO, run); made_up_sweep(run)
+    code, out, err = run_cli(run, "--out", tmp_path / "out", "--panels", "accuracy", "--select-on", "dev")
+    assert code == 0, err
+    pngs = ["accuracy_over_steps.png", "language_drift.png", "length_over_steps.png", "samples.png", "training.png"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == pngs
+    for p in pngs: check_png(tmp_path / "out" / p)
+    md = (tmp_path / "out" / "report.md").read_text()
+    assert "**Chosen on dev (validation): step 100 (checkpoint-100)**" in md and "AIME24 40.0 [30.0, 50.0], +11.0 [+6.0, +16.0] vs the start" in md
+    assert sorted(re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)) == pngs
+    code, out, err = run_cli(run, "--out", tmp_path / "out2", "--select-on", "aime24")
+    assert code == 2 and "aime24 is a test set" in err and "best-on-test" in err, err
+    code, out, err = run_cli(run, "--out", tmp_path / "out2", "--select-on", "nope")
+    assert code == 2 and "select on nope: not among the benchmarks evaluated (aime24, dev)" in err, err
+    (run / "eval" / "sweep.json").write_text('{"steps": [{"step": 1, "benchmarks": {"x": {"pass@1": {"value": "NaN"}}}}], "benchmarks": ["x"]}')
+    code, out, err = run_cli(run, "--out", tmp_path / "out2")
+    assert code == 2 and "sweep.json: step 1, x: pass@1 is" in err, err
+    assert not (tmp_path / "out2").exists()
+
+
+def test_a_training_report_without_a_sweep_says_how_to_get_one(tmp_path):
+    md = write_report([DEMO], tmp_path / "out", panels=["accuracy"]).read_text()
+    assert "No checkpoint sweep: `openrs eval RUN_DIR --checkpoints all`" in md
+    assert not list((tmp_path / "out").glob("accuracy_over_steps.png"))
