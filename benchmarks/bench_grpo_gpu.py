@@ -5,7 +5,7 @@ micro-step, 4 micro-steps, 6 generations, beta 0.04, bf16) with the random-weigh
 DeepSeek-R1-Distill-Qwen-1.5B shape (`random-r1-distill-1.5b`, no download) and transformers generation
 (no vLLM). A random model never stops early, so every completion runs to the length cap: the worst case for
 time and memory. Each setting runs in its own process (fresh CUDA memory statistics); the first step (CUDA
-and kernel warm-up) is reported apart. Beside each measured peak stands `openrs.launch.training_memory`'s
+and kernel warm-up) is reported apart. Beside each measured peak stands `openrs.memory.training_memory`'s
 estimate for the same shape, so the notebook's memory arithmetic is checked on a real GPU; the settings
 with and without gradient checkpointing, measured in the same run, give checkpointing's cost in time and its
 saving in memory as ratios.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 SETTINGS = {  # name -> recipe overrides on top of the common ones
     "paper": [],
-    "no-checkpointing": ["grpo.gradient_checkpointing=false"],
+    "no-checkpointing": ["grpo.activation_checkpointing=false"],
 }
 TINY = dict(num_hidden_layers=2, hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2, vocab_size=2048)
 
@@ -40,8 +40,8 @@ def run_one(a, name: str) -> dict:
     import torch
     from transformers import TrainerCallback
     from openrs.core import random_model_path, load_recipe, r1_distill_1p5b_config, load_tokenizer
-    from openrs.grpo import train
-    from openrs.launch import GiB, peak_memory, training_memory
+    from openrs.grpo import checkpointing_args, train
+    from openrs.memory import GiB, peak_memory, training_memory
     model = str(random_model_path(dtype="float32", **TINY)) if a.tiny else "random-r1-distill-1.5b"
     overrides = common_overrides(a, model) + SETTINGS[name]
     recipe = load_recipe(a.recipe, overrides)
@@ -70,8 +70,9 @@ def run_one(a, name: str) -> dict:
     lengths = sorted(len(tok(render_prompt(tok, p), add_special_tokens=False)["input_ids"]) for p in prompts)
     prompt_len = lengths[int(0.9 * (len(lengths) - 1))]  # micro-batches pad to their longest prompt: take the 90th percentile
     config = r1_distill_1p5b_config(**(TINY if a.tiny else {}))
+    ck = checkpointing_args(g)  # the recipe's setting under either of its names
     est = training_memory(config, "ddp", processes=1, micro_batch=g["per_device_train_batch_size"],
-                          seq_len=prompt_len + g["max_completion_length"], checkpointing=bool(g.get("gradient_checkpointing", True)),
+                          seq_len=prompt_len + g["max_completion_length"], checkpointing=bool(ck.get("activation_checkpointing", ck.get("gradient_checkpointing"))),
                           reference_model=bool(g.get("beta", 0)),
                           generate_sequences=g["per_device_train_batch_size"] * g["gradient_accumulation_steps"])
     steady = timer.times[1:] or timer.times

@@ -89,6 +89,7 @@ def bench_grpo(variant: str, shape: dict, path: str, tiny: bool, fast_options: d
     from transformers import TrainerCallback
     from transformers.trainer_callback import PrinterCallback
     from trl import GRPOConfig, GRPOTrainer
+    from openrs.grpo import checkpointing_args  # gradient checkpointing under the name the installed transformers reads
     from openrs.core import load_tokenizer
     from openrs.rollouts import FastRolloutMixin
     cuda = torch.cuda.is_available()
@@ -128,7 +129,7 @@ def bench_grpo(variant: str, shape: dict, path: str, tiny: bool, fast_options: d
             output_dir=out_dir, per_device_train_batch_size=shape["per_device"], gradient_accumulation_steps=shape["accumulation"],
             num_generations=shape["generations"], max_completion_length=shape["completion"],
             generation_kwargs={"min_new_tokens": shape["completion"]},  # every completion exactly this long
-            beta=shape["beta"], loss_type="bnpo", temperature=shape["temperature"], learning_rate=1e-6, gradient_checkpointing=True,
+            beta=shape["beta"], loss_type="bnpo", temperature=shape["temperature"], learning_rate=1e-6, **checkpointing_args({"activation_checkpointing": True}),
             bf16=cuda, use_cpu=not cuda, max_steps=n_steps, logging_steps=1, report_to="none", save_strategy="no", seed=0,
             disable_tqdm=True, dataloader_num_workers=0, cache_implementation="static" if variant == "trl-static" else None)
         trainer = Trainer(model=path, reward_funcs=reward, args=args, train_dataset=data, processing_class=tok, callbacks=[StepClock()])

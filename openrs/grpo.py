@@ -23,13 +23,13 @@ from .core import (METRICS_FILE, RUN_FILE, SAMPLES_FILE, Recipe, RecipeError, Tr
                          load_recipe, load_model, load_tokenizer, read_jsonl_tolerant, resolve_model, unknown_name_error, write_jsonl)
 
 # %% auto #0
-__all__ = ['SCALE_REWARDS', 'LOSS_TYPES', 'CHECK_VARIANTS', 'LEFT_PADDED', 'RIGHT_PADDED', 'PROGRESS_KEYS', 'GENERATED_DATASETS',
-           'nanstd', 'group_advantages', 'per_token_logps', 'completion_logps', 'clipped_surrogate', 'clip_fractions',
-           'k3_kl', 'aggregate_loss', 'grpo_loss', 'trl_reference_check', 'has_cuda', 'check_batch', 'grpo_args',
-           'batch_rows', 'select_rows', 'concat_rows', 'informative_rows', 'progress_summary', 'CompactProgress',
-           'CompactPrinter', 'OpenRSTrainer', 'TrainingPlan', 'prepare_training', 'TrainingOutOfMemory',
-           'out_of_memory_message', 'out_of_memory_hint', 'TrainRun', 'latest_checkpoint', 'fast_rollout_trainer',
-           'train', 'train_cli']
+__all__ = ['SCALE_REWARDS', 'LOSS_TYPES', 'CHECK_VARIANTS', 'CHECKPOINTING_NAMES', 'LEFT_PADDED', 'RIGHT_PADDED', 'PROGRESS_KEYS',
+           'GENERATED_DATASETS', 'nanstd', 'group_advantages', 'per_token_logps', 'completion_logps',
+           'clipped_surrogate', 'clip_fractions', 'k3_kl', 'aggregate_loss', 'grpo_loss', 'trl_reference_check',
+           'has_cuda', 'check_batch', 'checkpointing_args', 'cpu_precision', 'grpo_args', 'batch_rows', 'select_rows',
+           'concat_rows', 'informative_rows', 'progress_summary', 'CompactProgress', 'CompactPrinter', 'OpenRSTrainer',
+           'TrainingPlan', 'prepare_training', 'TrainingOutOfMemory', 'out_of_memory_message', 'out_of_memory_hint',
+           'TrainRun', 'latest_checkpoint', 'fast_rollout_trainer', 'train', 'train_cli']
 
 # %% ../nbs/03_grpo.ipynb #9b5cb496
 def nanstd(x: torch.Tensor, dim: int | None = None, keepdim: bool = False) -> torch.Tensor:
@@ -213,15 +213,44 @@ def check_batch(grpo: dict, num_processes: int = 1, where: str = "grpo"):
             f"into groups of num_generations {G}. per_device_train_batch_size counts completions, not prompts: make it (or the "
             f"product) a multiple of {G}, e.g. per_device_train_batch_size: {G * max(1, round(per_device / G))}")
 
+# %% ../nbs/03_grpo.ipynb #80c6bde6
+CHECKPOINTING_NAMES = {"gradient_checkpointing": "activation_checkpointing",  # transformers < 5.24 name -> 5.24's
+                       "gradient_checkpointing_kwargs": "activation_checkpointing_kwargs"}
+
+def _grpo_field_defaults() -> dict:
+    from trl import GRPOConfig
+    return {f.name: f.default for f in dataclasses.fields(GRPOConfig) if f.init}
+
+def checkpointing_args(grpo: dict) -> dict:
+    "`grpo` with gradient checkpointing under the one name the installed transformers expects, given explicitly."
+    fields = _grpo_field_defaults()
+    out = {k: v for k, v in grpo.items() if k not in CHECKPOINTING_NAMES and k not in CHECKPOINTING_NAMES.values()}
+    for old, new in CHECKPOINTING_NAMES.items():
+        given = [v for k, v in grpo.items() if k in (old, new) and v is not None]  # in order: a later override wins
+        value = given[-1] if given else (fields.get(old) if old == "gradient_checkpointing" else None)  # silent: TRL's default
+        if value is not None: out[new if new in fields else old] = value
+    return out
+
+# %% ../nbs/03_grpo.ipynb #6f88c9ab
+def cpu_precision(grpo: dict, where: str = "grpo") -> dict:
+    "On a machine without CUDA: train on the CPU, in bf16 only when the run declares `use_cpu: true` and asks for bf16."
+    if has_cuda(): return dict(grpo)
+    bf16 = grpo.get("use_cpu") is True and grpo.get("bf16") is True
+    if bf16:
+        from transformers.utils.import_utils import is_torch_bf16_available_on_device
+        if not is_torch_bf16_available_on_device("cpu"):
+            raise RecipeError(f"{where}.bf16: torch cannot compute in bfloat16 on this CPU; set grpo.bf16=false to train in float32")
+    return {**grpo, "use_cpu": True, "bf16": bf16, "fp16": False}
+
+# %% ../nbs/03_grpo.ipynb #c30380e4
 def grpo_args(recipe: Recipe, output_dir: str | Path | None = None, reward_weights: Sequence[float] | None = None,
               num_processes: int | None = None, **overrides):
-    "TRL's `GRPOConfig` for `recipe` (CPU-safe; batch arithmetic checked with a clear error)."
+    "TRL's `GRPOConfig` for `recipe` (CPU-safe; checkpointing under its current name; batch arithmetic checked with a clear error)."
     from trl import GRPOConfig
     where = f"{recipe.path or 'recipe'}: grpo"
-    kw = {**recipe.grpo, **overrides}
+    kw = cpu_precision(checkpointing_args({**recipe.grpo, **overrides}), where)
     kw["output_dir"] = str(output_dir or kw.get("output_dir") or "runs/openrs")
     if reward_weights is not None: kw["reward_weights"] = list(reward_weights)
-    if not has_cuda(): kw.update(use_cpu=True, bf16=False, fp16=False)
     kw.setdefault("report_to", "none")
     kw.setdefault("disable_tqdm", False)
     check_batch(kw, num_processes or int(os.environ.get("WORLD_SIZE", 1)), where)
@@ -482,7 +511,8 @@ def out_of_memory_message(args) -> str:
     tips = [f"grpo.per_device_train_batch_size (now {args.per_device_train_batch_size}; raise grpo.gradient_accumulation_steps, "
             f"now {args.gradient_accumulation_steps}, to keep the batch; it must stay a multiple of num_generations {args.num_generations})",
             f"grpo.max_completion_length (now {args.max_completion_length})"]
-    if not args.gradient_checkpointing: tips.append("grpo.gradient_checkpointing: true (now false)")
+    name = "activation_checkpointing" if hasattr(args, "activation_checkpointing") else "gradient_checkpointing"  # transformers >= 5.24
+    if not getattr(args, name): tips.append(f"grpo.{name}: true (now false)")
     if args.beta: tips.append(f"grpo.beta: 0.0 removes the reference model's copy (now {args.beta}; the paper used 0.04)")
     if args.use_vllm and args.vllm_mode == "colocate": tips.append(f"grpo.vllm_gpu_memory_utilization (now {args.vllm_gpu_memory_utilization})")
     return "out of GPU memory during GRPO training. Lower one of:\n  - " + "\n  - ".join(tips)
@@ -548,7 +578,7 @@ def train(recipe: Recipe | str | Path, overrides: Iterable[str] = (),  # recipe 
             if (out / name).exists(): (out / name).unlink()
         import shutil
         for old in out.glob("checkpoint-*"): shutil.rmtree(old)
-    dtype = recipe.model.dtype if has_cuda() else "float32"  # CPU: train in float32
+    dtype = recipe.model.dtype if has_cuda() or plan.args.bf16 else "float32"  # CPU: float32 unless a declared CPU run asked for bf16
     attn = recipe.model.attn_implementation if has_cuda() or recipe.model.attn_implementation != "flash_attention_2" else None
     kw = {k: v for k, v in (("attn_implementation", attn), ("revision", recipe.model.revision)) if v}
     model = load_model(plan.model_path, dtype=dtype, **kw)

@@ -80,6 +80,8 @@ def test_sbatch_script_runs_under_fake_slurm(tmp_path):
     calls = [json.loads(line) for line in (tmp_path / "srun.jsonl").read_text().splitlines()]
     assert calls[0]["opts"] == ["--nodes=1", "--ntasks=1", "--nodelist=127.0.0.1"]
     assert calls[0]["cmd"][:3] == ["env", "CUDA_VISIBLE_DEVICES=0", "VLLM_SERVER_DEV_MODE=1"]
+    cmd = calls[0]["cmd"]
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"  # $VLLM_NODE, expanded: the node's address the trainers use, not 0.0.0.0
     assert calls[1]["opts"] == ["--nodes=2", "--ntasks=2", "--nodelist=node-a,node-b", "--kill-on-bad-exit=1"]
     argv = (tmp_path / "train_argv.txt").read_text().splitlines()  # what `python` got on a training node, after the shell
     value = lambda flag: argv[argv.index(flag) + 1]
@@ -162,6 +164,14 @@ def test_no_gpu_without_gpus_flag():
 def test_launch_error_for_impossible_layouts():
     with pytest.raises(LaunchError, match="leaves no GPU to train on"):
         Layout(gpus=4, vllm_gpus=4)
-    with pytest.raises(LaunchError, match="DeepSpeed .* needs GPUs"):
-        plan_launch("open_rs3", Layout(cpu=2), config="zero3")
+    plan_launch("open_rs3", Layout(cpu=2), config="zero3")  # DeepSpeed runs on CPU too (its CPU accelerator, gloo)
     assert launch_cli(["open_rs3", "--gpus", "4", "--vllm-gpus", "1", "grpo.use_vllm=false", "--dry-run"]) == 2
+
+
+def test_slurm_values_cannot_inject_lines():
+    "A newline in --partition would end the #SBATCH line and run the rest as a command: refused, with one clear line."
+    rc, out, err, took = run_cli("open_rs3", "--nodes", "2", "--gpus", "8", "--partition", "gpu\necho pwned", "--dry-run")
+    assert rc == 2 and "--partition 'gpu\\necho pwned': a Slurm value may hold only" in err and "Traceback" not in err, err
+    assert "pwned" not in out
+    rc, out, err, took = run_cli("open_rs3", "--nodes", "2", "--gpus", "8", "--partition", "gpu,gpu-long", "--time", "1-00:00:00", "--dry-run")
+    assert rc == 0 and "#SBATCH --partition=gpu,gpu-long" in out and "#SBATCH --time=1-00:00:00" in out
