@@ -14,13 +14,16 @@ boxes; proportions in `KINDS`) with
 Calls are batches of `--batch` completions (24: 4 prompts x 6 generations, one device's generation
 batch in the paper's recipe), like TRL's calls. Both run in one process, batch by batch in turn,
 alternating which goes first (so both see the same machine load). Before timing, both are warmed
-the same way: openrs's checker starts (its start-up, reported, is outside the timing) and the
-paper's reward grades the same warm-up pairs the checker's supervisor grades at start. `--warm`
-also warms both parsers on the checker's generic answer shapes (`openrs.answers._WARM_FORMS`), as
-`openrs.answers.warm_answer_checker()` does when a user calls it (openrs's trainer does not; the committed
-figures are without `--warm`).
+the same way: openrs's checker starts and finishes the warm-up its supervisor does while idle (in a
+training run, during the first generations), and the paper's reward grades the same warm-up pairs
+(`openrs.answers._WARM_UP`) and parses the same answer shapes (`_WARM_FORMS`; `--paper-warmup pairs`
+leaves the shapes out, as the runs recorded before openrs warmed up on them did: the paper's parser
+then learns the grammar during the timing). Its start-up is
+reported apart: the seconds until the checker is ready, until it is warm, and, in a fresh Python
+process, from the process's start to its first verdict that needs a worker.
 
-Prints completions/s for each, CPU seconds (the calling process, and openrs's worker processes),
+Prints completions/s for each, CPU seconds (the calling process, and openrs's worker processes: their
+ratio, throughput per CPU-second, does not depend on how busy the machine is),
 where the paper's time goes by kind of completion and by kind of gold answer (the evidence on how
 expensive the wrong variants are), and, last, the ratio.
 
@@ -149,13 +152,32 @@ def tree_cpu(pid: int) -> float | None:
     return total
 
 
+FIRST_VERDICT = """
+import time; t0 = time.monotonic()
+from openrs.answers import grade
+g = grade([r"\\boxed{x+1}"], ["1+x"])[0]  # needs a worker: no cheap path decides it
+print(time.monotonic() - t0, g.status)
+"""
+
+
+def first_verdict_seconds() -> float:
+    "Seconds from a fresh Python process's first line to its first verdict that needs a worker (interpreter start-up not counted)."
+    import subprocess
+    out = subprocess.run([sys.executable, "-c", FIRST_VERDICT], capture_output=True, text=True, timeout=600)
+    secs, status = out.stdout.split()
+    assert status == "correct", out.stdout + out.stderr
+    return float(secs)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=5000, help="completions")
     ap.add_argument("--batch", type=int, default=24, help="completions per reward call")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--mix", choices=list(MIXES), default="train", help="problems: the training mix (open-rs) or the evaluation sets")
-    ap.add_argument("--warm", action="store_true", help="warm both parsers on the checker's generic answer shapes first (as warm_answer_checker)")
+    ap.add_argument("--paper-warmup", choices=["forms", "pairs"], default="forms",
+                    help="warm the paper's reward on the checker's pairs and answer shapes (default, as openrs's supervisor warms up) or on its pairs only")
+    ap.add_argument("--note", default="", help="a remark to store with the figures (what else ran on the machine)")
     ap.add_argument("--out", default=None, help="results file (default benchmarks/results/rewards_<mix>.json)")
     args = ap.parse_args(argv)
     logging.getLogger("math_verify").setLevel(logging.ERROR)
@@ -174,12 +196,14 @@ def main(argv=None):
           ", ".join(f"{k} {kinds.count(k)} ({kinds.count(k) / len(kinds):.0%})" for k in KINDS) +
           "; gold answers: " + ", ".join(f"{s} {styles.count(s) / len(styles):.0%}" for s in ("number", "symbolic", "relation")), flush=True)
 
-    t = time.perf_counter(); pool = answers.answer_pool().start(warm=args.warm); startup = time.perf_counter() - t
-    print(f"openrs: worker pool of {pool.workers} started{' and warmed' if args.warm else ''} in {startup:.1f} s "
-          "(once per process; not in the timing below)", flush=True)
+    first_verdict = first_verdict_seconds()
+    t = time.perf_counter(); pool = answers.answer_pool().start(); ready = time.perf_counter() - t
+    pool.start(warm=True); startup = time.perf_counter() - t
+    print(f"openrs: first verdict {first_verdict:.2f} s after a fresh process starts; worker pool of {pool.workers} ready in {ready:.2f} s, "
+          f"warm in {startup:.1f} s (once per process; not in the timing below)", flush=True)
     t = time.perf_counter()
     paper_accuracy_reward([f"\\boxed{{{a}}}" for _, a in answers._WARM_UP], [g for g, _ in answers._WARM_UP])  # what the supervisor warms up on
-    if args.warm: paper_accuracy_reward([f"\\boxed{{{f}}}" for f in answers._WARM_FORMS], ["1"] * len(answers._WARM_FORMS))
+    if args.paper_warmup == "forms": paper_accuracy_reward([f"\\boxed{{{f}}}" for f in answers._WARM_FORMS], ["1"] * len(answers._WARM_FORMS))
     paper_warmup = time.perf_counter() - t
     PAPER_ITEM_SECONDS.clear()
     answers.reset_answer_stats()
@@ -212,23 +236,26 @@ def main(argv=None):
     print(f"openrs timeouts by kind of completion: {timeouts_by_kind} (each scored 0)")
     load1 = os.getloadavg()
     ratio, ratio_startup = base["seconds"] / ours["seconds"], (base["seconds"] + paper_warmup) / (ours["seconds"] + startup)
-    result = dict(mix=args.mix, n=len(comps), batch=args.batch, seed=args.seed, warm=args.warm, workers=pool.workers, timeout_s=timeout,
-                  kinds={k: kinds.count(k) for k in KINDS}, gold_styles=dict(Counter(styles)), startup_s=round(startup, 2),
+    cpu_ratio = None if workers_cpu is None else base["cpu"] / (ours["cpu"] + workers_cpu)
+    result = dict(mix=args.mix, n=len(comps), batch=args.batch, seed=args.seed, workers=pool.workers, timeout_s=timeout, paper_warmup=args.paper_warmup,
+                  kinds={k: kinds.count(k) for k in KINDS}, gold_styles=dict(Counter(styles)), first_verdict_s=round(first_verdict, 2),
+                  ready_s=round(ready, 2), startup_s=round(startup, 2),
                   paper_warmup_s=round(paper_warmup, 2), openrs_s=round(ours["seconds"], 2), paper_s=round(base["seconds"], 2),
                   openrs_per_s=round(len(comps) / ours["seconds"], 1), paper_per_s=round(len(comps) / base["seconds"], 1),
-                  ratio=round(ratio, 2), ratio_with_startup=round(ratio_startup, 2),
+                  ratio=round(ratio, 2), ratio_with_startup=round(ratio_startup, 2), cpu_ratio=None if cpu_ratio is None else round(cpu_ratio, 2),
                   openrs_cpu_main_s=round(ours["cpu"], 2), openrs_cpu_workers_s=None if workers_cpu is None else round(workers_cpu, 2),
                   paper_cpu_s=round(base["cpu"], 2), openrs_slowest_call_s=round(ours["slowest"], 3), paper_slowest_call_s=round(base["slowest"], 3),
                   paper_seconds_by_kind=by_kind, paper_seconds_by_gold_style=by_style,
                   paper_seconds_wrong_relation=round(wrong_rel, 2), wrong_relation_completions=n_wrong_rel,
                   openrs_stats=stats, timeouts_by_kind=timeouts_by_kind, differ=len(differ), differ_by_kind=by_kind_differ,
                   cpu_count=os.cpu_count(), loadavg_start=load0, loadavg_end=load1, python=platform.python_version(),
-                  note="2-core development machine shared with other jobs; compare the ratio, not absolute speeds")
+                  note="2-core development machine shared with other jobs; compare the ratio, not absolute speeds" + (f"; {args.note}" if args.note else ""))
     out = Path(args.out or Path(__file__).parent / "results" / f"rewards_{args.mix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"machine load (1-min average) {load0[0]:.1f} at start, {load1[0]:.1f} at end, on {os.cpu_count()} cores; "
           f"with openrs's start-up and the paper's warm-up counted: {ratio_startup:.1f}x")
+    if cpu_ratio is not None: print(f"completions per CPU-second, openrs / paper: {cpu_ratio:.1f}x")
     print(f"ratio (openrs / paper): {ratio:.1f}x")
 
 

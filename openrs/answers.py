@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
@@ -23,15 +24,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from .core import BOX_RE, last_boxed
+from .core import BOX_RE, _box_content, last_boxed
 
 # %% auto #0
-__all__ = ['STATUSES', 'BENCHMARK_OPTIONS', 'MAX_ANSWER_CHARS', 'STATS', 'Grade', 'GradeOptions', 'exact_number', 'squash',
-           'choice_letter', 'split_top_level', 'number_list', 'constant_value', 'cheap_gold', 'fast_verdict',
-           'strip_units', 'to_latex', 'refute', 'parse_answer', 'parse_gold', 'judge', 'gold_problem',
-           'AnswerCheckerError', 'default_workers', 'WorkerPool', 'answer_pool', 'warm_answer_checker', 'shutdown',
-           'trailing_boxes', 'extract_answer', 'answer_stats', 'reset_answer_stats', 'grade_answers', 'grade',
-           'answers_equivalent', 'check_golds', 'answer_cases_path', 'run_answer_cases']
+__all__ = ['STATUSES', 'UNBOXED', 'BENCHMARK_OPTIONS', 'LIGHTEVAL_OPTIONS', 'MAX_ANSWER_CHARS', 'STATS', 'Grade', 'GradeOptions',
+           'constant_value', 'expression_differs', 'exact_number', 'squash', 'choice_letter', 'split_top_level',
+           'number_list', 'lists_differ', 'same_digits', 'cheap_gold', 'fast_verdict', 'final_boxes', 'trailing_boxes',
+           'extract_answer', 'gold_answer', 'strip_units', 'to_latex', 'refute', 'parse_answer', 'parse_gold', 'judge',
+           'gold_problem', 'prose_answer', 'AnswerCheckerError', 'default_workers', 'WorkerPool', 'answer_pool',
+           'warm_answer_checker', 'shutdown', 'clean_answer', 'answer_stats', 'reset_answer_stats', 'grade_answers',
+           'grade', 'answers_equivalent', 'check_golds', 'answer_cases_path', 'run_answer_cases',
+           'math_verify_cases_path', 'math_verify_case']
 
 # %% ../nbs/00b_answers.ipynb #777254b8
 STATUSES = ("correct", "wrong", "no_answer", "unparsable_answer", "unparsable_gold", "timeout")
@@ -47,6 +50,8 @@ def _grade_of(status: str, answer: str | None) -> Grade:
     return Grade(None if status == "unparsable_gold" else status == "correct", status, answer)
 
 # %% ../nbs/00b_answers.ipynb #37c2b4c1
+UNBOXED = ("no_answer", "latex", "expr", "latex+expr")  # what `GradeOptions.unboxed` may be
+
 @dataclass(frozen=True)
 class GradeOptions:
     "How a final answer is compared with the gold; every field is a keyword option of `grade`."
@@ -60,18 +65,22 @@ class GradeOptions:
     strict: bool = True  # math-verify: variables matter, and a set is not a tuple
     float_rounding: int = 6  # math-verify: decimals floats are rounded to before comparing
     numeric_precision: int = 15  # math-verify: significant digits of numeric evaluation
+    unboxed: str = "no_answer"  # a completion without a box: "no_answer" (training), or math-verify finds its final answer ("latex", "expr", "latex+expr": lighteval's)
 
     def __post_init__(self):
         if self.rel_tol is not None and not (isinstance(self.rel_tol, (int, float)) and 0 <= self.rel_tol < 1):
             raise ValueError(f"rel_tol must be a number in [0, 1) or None, not {self.rel_tol!r}")
         for name in ("multiple_answers", "units", "percent", "e_notation", "choices", "inequalities", "strict"):
             if not isinstance(getattr(self, name), bool): raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")
+        if self.unboxed not in UNBOXED: raise ValueError(f"unboxed must be one of {', '.join(UNBOXED)}, not {self.unboxed!r}")
+        if not (isinstance(self.float_rounding, int) and 1 <= self.float_rounding <= 15): raise ValueError(f"float_rounding must be an integer in [1, 15], not {self.float_rounding!r}")
 
 BENCHMARK_OPTIONS: dict[str, dict] = {
     "aime24": {}, "aime25": {}, "amc23": {}, "amc22_23": {}, "math500": {},
     "minerva": {"rel_tol": 1e-4},  # Qwen2.5-Math's harness; pass [answer, *answer_alternatives] as the gold
     "olympiadbench": {"rel_tol": 1e-4},  # and multiple_answers=row["is_multiple_answer"] per row
 }
+LIGHTEVAL_OPTIONS: dict = {"unboxed": "latex+expr", "float_rounding": 5}  # completions read as the paper's evaluation (lighteval's math metric) reads them
 
 def _item_options(options: dict, n: int) -> list[GradeOptions]:
     "One `GradeOptions` per item from keyword options, each a single value or a list of `n` values."
@@ -87,6 +96,149 @@ def _item_options(options: dict, n: int) -> list[GradeOptions]:
     return [cache.setdefault(key, replace(base, **dict(key))) for key in
             (tuple((k, v[i]) for k, v in per_item.items()) for i in range(n))]
 
+# %% ../nbs/00b_answers.ipynb #5238502f
+_TOKEN_RE = re.compile(r"\d+(?:\.\d*)?|\.\d+|\\[A-Za-z]+|[A-Za-z](?:_(?:\{[A-Za-z0-9]{1,5}\}|[A-Za-z0-9](?![A-Za-z0-9])))?|[-+*/^(){}\[\]]")
+_ONE_DIGIT_ARG_RE = re.compile(r"(\\frac|\\dfrac|\\tfrac)(\d)(\d)(?!\d)|(\\sqrt)(\d)(?!\d)|\^(\d)(?!\d)")
+_GREEK = set(r"\alpha \beta \gamma \delta \epsilon \varepsilon \zeta \eta \theta \vartheta \kappa \lambda \mu \nu \xi \rho \sigma \tau \phi \varphi "
+             r"\chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Sigma \Phi \Psi \Omega".split())
+
+def _single_digit_args(s):
+    "`\\frac12`, `\\sqrt2`, `x^2` with their one-digit arguments in braces, as LaTeX reads them."
+    return _ONE_DIGIT_ARG_RE.sub(lambda m: (f"{m.group(1)}{{{m.group(2)}}}{{{m.group(3)}}}" if m.group(1) else
+                                           f"\\sqrt{{{m.group(5)}}}" if m.group(4) else f"^{{{m.group(6)}}}"), s)
+
+class _NotConstant(Exception): pass
+
+def _tokens(s: str) -> list[str] | None:
+    "A squashed answer as the evaluator's tokens (numbers, commands, letters with a subscript, operators), else None."
+    if len(s) > 200 or not s: return None
+    s = _single_digit_args(s.replace("\\cdot", "*").replace("\\times", "*").replace("\\div", "/").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
+    pos, toks = 0, []
+    for m in _TOKEN_RE.finditer(s):
+        if m.start() != pos: return None  # a character the evaluator does not know
+        toks.append(m.group()); pos = m.end()
+    return toks if pos == len(s) else None
+
+def _variable(t: str) -> str | None:
+    "The name math-verify gives the variable token `t` (lower case, subscript without braces), or None if `t` is no variable (e, i: constants)."
+    if t in _GREEK: return t[1:].lower()
+    if not t[0].isalpha() or t[0] in "eEiI": return None
+    return t.lower().replace("{", "").replace("}", "")
+
+def _evaluate(toks: list[str], num, pi, root, power_of, var):
+    "The value of `toks` in an arithmetic given by `num(token)`, `pi()`, `root(x, n)`, `power_of(b, e)`, `var(name)`; raises _NotConstant where unsure."
+    i = 0
+    def peek(): return toks[i] if i < len(toks) else None
+    def take(t=None):
+        nonlocal i
+        if i >= len(toks) or (t is not None and toks[i] != t): raise _NotConstant
+        i += 1; return toks[i - 1]
+    def group(depth):  # {expr}
+        take("{"); v = expr(depth + 1); take("}"); return v
+    def starts_atom(t): return t is not None and (t[0].isdigit() or t in ("\\pi", "\\frac", "\\sqrt", "(", "{") or _variable(t) is not None)
+    def atom(depth):
+        if depth > 40: raise _NotConstant
+        t = peek()
+        if t is None: raise _NotConstant
+        if t[0].isdigit() or t[0] == ".":
+            take()
+            if peek() == "\\frac": raise _NotConstant  # `4\frac{2}{3}`: a mixed number or a product; math-verify decides
+            return num(t)
+        if t == "\\pi": take(); return pi()
+        if t == "\\frac": take(); a = group(depth); b = group(depth); return a / b
+        if t == "\\sqrt":
+            take()
+            n = None
+            if peek() == "[": take("["); n = expr(depth + 1); take("]")
+            return root(group(depth), n)
+        if t == "(": take(); v = expr(depth + 1); take(")"); return v
+        if t == "{": return group(depth)
+        if (name := _variable(t)) is not None:
+            take()
+            if peek() == "(": raise _NotConstant  # `f(x)`: a function or a product; math-verify decides
+            return var(name)
+        raise _NotConstant
+    def power(depth):
+        base = atom(depth)
+        if peek() == "^":
+            take("^")
+            if peek() is not None and peek()[0].isdigit() and len(peek()) > 1: raise _NotConstant  # `2^23`: read differently by different tools
+            return power_of(base, group(depth) if peek() == "{" else atom(depth))
+        return base
+    def unary(depth):
+        if peek() in ("-", "+"): sign = take(); v = unary(depth); return -v if sign == "-" else v
+        return power(depth)
+    def term(depth):
+        v, divided = unary(depth), False
+        while True:
+            t = peek()
+            if t in ("*", "/"): take(); w = unary(depth); v, divided = (v * w, False) if t == "*" else (v / w, True)
+            elif starts_atom(t):
+                if divided and (_variable(t) is not None or any(_variable(x) is not None for x in toks)): raise _NotConstant  # `a/bc`: a/(bc) or (a/b)c?
+                v = v * power(depth)  # juxtaposition
+            else: return v
+    def expr(depth):
+        v = term(depth)
+        while peek() in ("+", "-"): v = v + term(depth) if take() == "+" else v - term(depth)
+        return v
+    v = expr(0)
+    if i != len(toks): raise _NotConstant
+    return v
+
+def _float_root(x, n):
+    if x < 0: raise _NotConstant
+    return math.sqrt(x) if n is None else x ** (1 / n)
+
+def _float_power(b, e):
+    if b < 0 and e != int(e): raise _NotConstant
+    return b ** e
+
+def _no_variable(name): raise _NotConstant
+
+def constant_value(s: str) -> float | None:
+    "The value of a squashed closed-form real constant (numbers, +-*/, \\frac, \\sqrt, powers, \\pi), else None."
+    toks = _tokens(s)
+    if toks is None: return None
+    try: v = _evaluate(toks, float, lambda: math.pi, _float_root, _float_power, _no_variable)
+    except (_NotConstant, ZeroDivisionError, OverflowError, ValueError, TypeError, RecursionError): return None
+    return v if isinstance(v, float) and math.isfinite(v) else None
+
+def _exact_power(b, e):
+    if e.denominator != 1 or abs(e) > 64: raise _NotConstant  # an irrational or enormous value: not exact
+    v = b ** int(e)
+    if max(v.numerator.bit_length(), v.denominator.bit_length()) > 4096: raise _NotConstant
+    return v
+
+def _no_irrational(*args): raise _NotConstant
+
+_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
+
+def _exact_points(names: list[str]):
+    "Three points, each variable a different prime over 1, 2, 3: values at which no two different rational functions are likely to agree."
+    for k in range(3): yield {n: Fraction(_PRIMES[(j + 5 * k) % len(_PRIMES)], k + 1) for j, n in enumerate(names)}
+
+def _exact_value(toks: list[str], env: dict) -> Fraction | None:
+    try: return _evaluate(toks, Fraction, _no_irrational, _no_irrational, _exact_power, env.__getitem__)
+    except (_NotConstant, ZeroDivisionError, ValueError, TypeError, RecursionError): return None
+
+def _variables(toks: list[str]) -> list[str]: return sorted({n for t in toks if (n := _variable(t)) is not None})
+
+def expression_differs(g: str, a: str, rel: Fraction) -> bool:
+    "Whether two squashed expressions in the same variables (numbers, letters, +-*/, \\frac, integer powers) differ by more than `rel` at a rational point, computed exactly."
+    gt, at = _tokens(g), _tokens(a)
+    if gt is None or at is None: return False
+    names = _variables(gt)
+    if not names or len(names) > len(_PRIMES) or names != _variables(at): return False  # `28 pct`: a word math-verify may read as a unit or a percent
+    for env in _exact_points(names):
+        gv, av = _exact_value(gt, env), _exact_value(at, env)
+        if gv is not None and av is not None and abs(gv - av) > rel * max(abs(gv), abs(av)): return True
+    return False
+
+def _exact_expression(s: str) -> bool:
+    "Whether the exact evaluator reads `s`, an expression in variables."
+    t = _tokens(s)
+    return t is not None and 0 < len(names := _variables(t)) <= len(_PRIMES) and any(_exact_value(t, env) is not None for env in _exact_points(names))
+
 # %% ../nbs/00b_answers.ipynb #f5eb3b91
 _SPACING_RE = re.compile(r"\\[,;:! ]|\\q?quad(?![A-Za-z])|\\left(?![A-Za-z])|\\right(?![A-Za-z])|\\displaystyle(?![A-Za-z])|~|\$")
 _SPACE_RE = re.compile(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z])")
@@ -97,7 +249,12 @@ _NUMBER_RE = re.compile(r"[-+]?(\d{1,400}(?:\.\d{0,400})?|\.\d{1,400})(?:[eE]([-
 _FRACTION_RES = [re.compile(p) for p in (r"([-+]?)\\frac\{([-+]?\d{1,400})\}\{([-+]?\d{1,400})\}", r"([-+]?)\\frac(\d)(\d)",
                                            r"([-+]?)\\frac(\d)\{(\d{1,400})\}", r"([-+]?)\\frac\{(\d{1,400})\}(\d)", r"([-+]?)(\d{1,400})/(\d{1,400})")]
 
-_UNIT_RE = re.compile(r"(?:\\(?:text|mbox|mathrm|textrm)\{(?![ied]\})[A-Za-z/ .]{1,30}\}(?:\^\{?[23]\}?)?)+$")  # \mathrm{i}, e, d: maths, as in strip_units
+_UNIT_WORDS = ("cm mm km nm kg mg ml mL feet foot ft inches inch miles mile yards yard meters meter metres metre liters liter litres litre "
+               "gallons gallon pounds pound lbs lb ounces oz hours hour hrs hr minutes minute mins min seconds second secs sec days day "
+               "weeks week months month years year yrs yr degrees degree deg dollars dollar cents cent mph kmph kmh acres acre "
+               "hectares hectare units unit Hz kHz MHz GHz eV keV MeV GeV").split()
+_UNIT_RE = re.compile(r"(?:(?:\\(?:text|mbox|mathrm|textrm)\{(?![ied]\})[A-Za-z/ .]{1,30}|\\(?:textbf|textit|emph)\{[A-Za-z/ .]{2,30}"
+                      r"|\\(?:mathbf|boldsymbol)\{(?:%s))\}(?:\^\{?[23]\}?)?)+$" % "|".join(_UNIT_WORDS))  # \mathrm{i}, e, d and \mathbf{v}: maths, as in strip_units
 _ASSIGN_RE = re.compile(r"[A-Za-z](?:_\{?[A-Za-z0-9]{1,5}\}?)?=")
 
 def exact_number(s: str, opt: GradeOptions = GradeOptions()) -> Fraction | None:
@@ -155,14 +312,32 @@ def number_list(s: str, opt: GradeOptions = GradeOptions()) -> tuple[str, list[F
     values = [exact_number(p, opt) for p in parts]
     return None if any(v is None for v in values) else (kind, values)
 
-_SAME_DIGITS = Fraction(1, 10 ** 5)  # numbers further apart than this, relatively, are different numbers whatever rounding says
+def _items(s: str) -> tuple[str, list[str]] | None:
+    "A squashed tuple `(a,b)` as ('tuple', items), a set `\\{a,b\\}` or bare list `a,b` as ('set', items), if it has two items or more."
+    kind, inner = "set", s
+    if s.startswith("(") and s.endswith(")") and len(split_top_level(s)) == 1: kind, inner = "tuple", s[1:-1]
+    elif s.startswith("\\{") and s.endswith("\\}"): inner = s[2:-2]
+    parts = split_top_level(inner)
+    return (kind, parts) if len(parts) >= 2 else None
+
+def lists_differ(g: str, a: str, opt: GradeOptions, rel: Fraction) -> bool:
+    "Two squashed lists of expressions that certainly differ: tuples in some coordinate, sets in an item of the gold unlike every item of the answer."
+    gi, ai = _items(g), _items(a)
+    if gi is None or ai is None or gi[0] != ai[0] or len(gi[1]) != len(ai[1]) or len(gi[1]) > 12: return False
+    gs, as_ = [_bare(x, opt) for x in gi[1]], [_bare(x, opt) for x in ai[1]]
+    if gi[0] == "tuple": return any(expression_differs(x, y, rel) for x, y in zip(gs, as_))
+    return any(all(expression_differs(x, y, rel) for y in as_) for x in gs)
+
+def same_digits(opt: GradeOptions) -> Fraction:
+    "The relative gap beyond which two numbers differ whatever rounding says: 10^-5 at math-verify's 6 decimals, 10^-(d-1) at d."
+    return Fraction(1, 10 ** (opt.float_rounding - 1))
 
 def _close(a: Fraction, b: Fraction, opt: GradeOptions) -> bool | None:
     "True if equal (or within rel_tol), False if further apart than rounding can join (or than rel_tol, when set), None in between."
     if a == b: return True
     if opt.rel_tol is not None: return abs(a - b) <= Fraction(opt.rel_tol) * abs(b)  # the tolerance decides, as in Qwen2.5-Math's harness
     if abs(a - b) > Fraction(1, 10 ** opt.float_rounding): return False
-    return False if abs(a - b) > _SAME_DIGITS * max(abs(a), abs(b)) else None  # 2.58e-19 is not 2.88e-19, though both round to 0.000000
+    return False if abs(a - b) > same_digits(opt) * max(abs(a), abs(b)) else None  # 2.58e-19 is not 2.88e-19, though both round to 0.000000
 
 def _lists_verdict(g: tuple, a: tuple, opt: GradeOptions) -> str | None:
     "The verdict on two lists of plain numbers: tuples element by element, sets as sets; None when rounding could matter."
@@ -177,81 +352,6 @@ def _lists_verdict(g: tuple, a: tuple, opt: GradeOptions) -> str | None:
     if not all(near(x, av) for x in gv) or not all(near(y, gv) for y in av): return "wrong"
     return None
 
-_TOKEN_RE = re.compile(r"\d+(?:\.\d*)?|\.\d+|\\[A-Za-z]+|[-+*/^(){}\[\]]")
-_ONE_DIGIT_ARG_RE = re.compile(r"(\\frac|\\dfrac|\\tfrac)(\d)(\d)(?!\d)|(\\sqrt)(\d)(?!\d)|\^(\d)(?!\d)")
-
-def _single_digit_args(s):
-    "`\\frac12`, `\\sqrt2`, `x^2` with their one-digit arguments in braces, as LaTeX reads them."
-    return _ONE_DIGIT_ARG_RE.sub(lambda m: (f"{m.group(1)}{{{m.group(2)}}}{{{m.group(3)}}}" if m.group(1) else
-                                           f"\\sqrt{{{m.group(5)}}}" if m.group(4) else f"^{{{m.group(6)}}}"), s)
-
-class _NotConstant(Exception): pass
-
-def constant_value(s: str) -> float | None:
-    "The value of a squashed closed-form real constant (numbers, +-*/, \\frac, \\sqrt, powers, \\pi), else None."
-    if len(s) > 200 or not s: return None
-    s = _single_digit_args(s.replace("\\cdot", "*").replace("\\times", "*").replace("\\div", "/").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
-    pos, toks = 0, []
-    for m in _TOKEN_RE.finditer(s):
-        if m.start() != pos: return None  # a character the evaluator does not know
-        toks.append(m.group()); pos = m.end()
-    if pos != len(s): return None
-    i = 0
-    def peek(): return toks[i] if i < len(toks) else None
-    def take(t=None):
-        nonlocal i
-        if i >= len(toks) or (t is not None and toks[i] != t): raise _NotConstant
-        i += 1; return toks[i - 1]
-    def group(depth):  # {expr}
-        take("{"); v = expr(depth + 1); take("}"); return v
-    def atom(depth):
-        if depth > 40: raise _NotConstant
-        t = peek()
-        if t is None: raise _NotConstant
-        if t[0].isdigit() or t[0] == ".":
-            take()
-            if peek() == "\\frac": raise _NotConstant  # `4\frac{2}{3}`: a mixed number or a product; math-verify decides
-            return float(t)
-        if t == "\\pi": take(); return math.pi
-        if t == "\\frac": take(); a = group(depth); b = group(depth); return a / b
-        if t == "\\sqrt":
-            take()
-            if peek() == "[": take("["); n = expr(depth + 1); take("]"); x = group(depth); return x ** (1 / n) if x >= 0 else _bad()
-            x = group(depth)
-            return math.sqrt(x) if x >= 0 else _bad()
-        if t == "(": take(); v = expr(depth + 1); take(")"); return v
-        if t == "{": return group(depth)
-        raise _NotConstant
-    def power(depth):
-        base = atom(depth)
-        if peek() == "^":
-            take("^")
-            if peek() is not None and peek()[0].isdigit() and len(peek()) > 1: raise _NotConstant  # `2^23`: read differently by different tools
-            e = group(depth) if peek() == "{" else atom(depth)
-            if base < 0 and e != int(e): raise _NotConstant
-            return base ** e
-        return base
-    def unary(depth):
-        if peek() in ("-", "+"): sign = -1.0 if take() == "-" else 1.0; return sign * unary(depth)
-        return power(depth)
-    def term(depth):
-        v = unary(depth)
-        while True:
-            t = peek()
-            if t in ("*", "/"): take(); w = unary(depth); v = v * w if t == "*" else v / w
-            elif t is not None and (t[0].isdigit() or t in ("\\pi", "\\frac", "\\sqrt", "(", "{")): v = v * power(depth)  # juxtaposition
-            else: return v
-    def expr(depth):
-        v = term(depth)
-        while peek() in ("+", "-"): v = v + term(depth) if take() == "+" else v - term(depth)
-        return v
-    def _bad(): raise _NotConstant
-    try:
-        v = expr(0)
-        if i != len(toks): return None
-    except (_NotConstant, ZeroDivisionError, OverflowError, ValueError, TypeError): return None
-    return v if isinstance(v, float) and math.isfinite(v) else None
-
 def _bare(s: str, opt: GradeOptions) -> str:
     "A squashed answer without a leading `x=` and (with units on) a trailing unit."
     m = _ASSIGN_RE.match(s)
@@ -263,7 +363,7 @@ def _constants_verdict(gc: float, ac: float, opt: GradeOptions) -> str | None:
     diff, size = abs(ac - gc), max(abs(gc), abs(ac))
     if diff <= 1e-12 * size or (opt.rel_tol is not None and diff <= opt.rel_tol * abs(gc)): return "correct"
     if opt.rel_tol is not None: return "wrong"
-    return "wrong" if diff > 1e-6 * max(1.0, size) or diff > float(_SAME_DIGITS) * size else None
+    return "wrong" if diff > 10.0 ** -opt.float_rounding * max(1.0, size) or diff > float(same_digits(opt)) * size else None
 
 _CONGRUENCE_RE = re.compile(r"(.{1,40}?)\\equiv(.{1,200}?)\(?\\(?:pmod|bmod|mod)\{?(\d{1,6})\}?\)?")
 
@@ -304,13 +404,16 @@ def _cheap_verdict(gold: str, g: str, a: str, opt: GradeOptions) -> str | None:
     if (gl := number_list(g, opt)) is not None and (al := number_list(a, opt)) is not None: return _lists_verdict(gl, al, opt)
     if (gc := constant_value(_bare(g, opt))) is not None and (ac := constant_value(_bare(a, opt))) is not None:
         return _constants_verdict(gc, ac, opt)
+    rel = max(Fraction(1, 10 ** 6) if opt.float_rounding >= 6 else same_digits(opt), Fraction(opt.rel_tol or 0) * Fraction(1001, 1000))
+    if opt.strict and (expression_differs(_bare(g, opt), _bare(a, opt), rel) or lists_differ(g, a, opt, rel)): return "wrong"  # a right answer is left to math-verify
     return None
 
 def cheap_gold(gold: str, opt: GradeOptions = GradeOptions()) -> bool:
-    "Whether `gold` is read without a parser: a number, a list of numbers, a closed-form constant, a choice, a number in a base or a congruence."
+    "Whether `gold` is read without a parser: a number, a list of numbers, a closed-form constant, a choice, a number in a base, a congruence, a rational expression."
     g = squash(gold, opt)
     return bool(g) and (_BASE_RE.fullmatch(g) is not None or (opt.choices and choice_letter(gold) is not None) or exact_number(g, opt) is not None
-                        or number_list(g, opt) is not None or constant_value(_bare(g, opt)) is not None or _residues(g) is not None)
+                        or number_list(g, opt) is not None or constant_value(_bare(g, opt)) is not None or _residues(g) is not None
+                        or _exact_expression(_bare(g, opt)))
 
 def fast_verdict(golds: Sequence[str], answer: str, opt: GradeOptions = GradeOptions(), usable=cheap_gold) -> str | None:
     "`'correct'` or `'wrong'` when no parser is needed to know it, else None; `usable(gold, opt)` says a gold can be compared with."
@@ -320,6 +423,57 @@ def fast_verdict(golds: Sequence[str], answer: str, opt: GradeOptions = GradeOpt
     verdicts = [_cheap_verdict(gold, g, a, opt) for gold, g in zip(golds, squashed)]
     if "correct" in verdicts: return "correct"
     return None if None in verdicts or not verdicts else "wrong"
+
+# %% ../nbs/00b_answers.ipynb #c2f0a784
+_CHAIN_RE = re.compile(r"(?:\s|[,;&$]|\\[,;:! ]|\\q?quad(?![A-Za-z])|\\\\|\\[()\[\]]|\\(?:text|textrm|mbox)\s*\{[^{}]{0,30}\}"
+                       r"|(?<![A-Za-z])(?:and|or)(?![A-Za-z]))*")  # what may stand between the boxes of one answer
+
+def _box_span(text: str, m: re.Match, stop: int) -> tuple[str, int] | None:
+    "Content and end of the box that `m` starts, if it closes before `stop`."
+    seg = text[m.start():stop]
+    content = _box_content(seg, len(m.group()))
+    if content is None: return None
+    i = len(m.group()) + len(seg[len(m.group()):]) - len(seg[len(m.group()):].lstrip(" "))
+    return content, m.start() + i + len(content) + (2 if seg[i:i + 1] == "{" else 0)
+
+_LABEL_RE = re.compile(r"(?<![\\A-Za-z])([A-Za-z](?:_\{?[A-Za-z0-9]{1,5}\}?)?)\s*=\s*(?:\$|\\\(|\\\[)?\s*$")  # `y_2 = ` just before a box
+
+def final_boxes(text: str, limit: int = 32) -> list[str]:
+    "The final answer's boxes: the last box, and the boxes before it joined to it by separators only (`\\boxed{1}, \\boxed{2} and \\boxed{3}`; `x = \\boxed{1}, y = \\boxed{2}` keeps its labels)."
+    out, labels, stop = [], [], len(text)
+    for m in reversed(list(BOX_RE.finditer(text))[-limit:]):
+        got = _box_span(text, m, stop)
+        if got is None or not got[0].strip(): break
+        if out:
+            sep, label = text[got[1]:stop], _LABEL_RE.search(text, got[1], stop)
+            if not _CHAIN_RE.fullmatch(sep[:label.start() - got[1]] if label else sep): break
+            labels[-1] = label.group(1) if label else None
+        out.append(got[0]); labels.append(None); stop = m.start()
+    if len(out) > 1:
+        first = _LABEL_RE.search(text, max(0, stop - 40), stop)
+        labels[-1] = first.group(1) if first else None
+        if any(labels): out = [f"{l} = {c}" if l else c for c, l in zip(out, labels)]
+    return out[::-1]
+
+# %% ../nbs/00b_answers.ipynb #35495127
+def trailing_boxes(text: str, k: int) -> str | None:
+    "The last `k` boxed answers of `text` joined by commas (an answer list given as several boxes)."
+    starts = [m.start() for m in BOX_RE.finditer(text)]
+    parts = [last_boxed(text[s:e]) for s, e in zip(starts, starts[1:] + [len(text)])][-k:]  # one box per segment
+    parts = [p for p in parts if p and p.strip()]
+    return ", ".join(parts) if parts else None
+
+def extract_answer(completion, opt: GradeOptions = GradeOptions(), n_parts: int = 1) -> str | None:
+    "The final answer of a completion: its final boxes (or, for multiple answers, its last `n_parts` boxes); None if it has no box."
+    if not isinstance(completion, str): return None
+    answer = ", ".join(final_boxes(completion)) or None
+    if answer is not None and opt.multiple_answers and n_parts > 1 and len(split_top_level(answer)) < n_parts:
+        answer = trailing_boxes(completion, n_parts) or answer
+    return answer
+
+def gold_answer(gold: str) -> str:
+    "The answer a gold string states: its final boxes if it has any (a worked solution, as lighteval's MATH golds), else the string itself."
+    return ", ".join(final_boxes(gold)) or gold if BOX_RE.search(gold) else gold
 
 # %% ../nbs/00b_answers.ipynb #36a14631
 _E_NOTATION_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)\s*[eE]\s*([-+]?\d+)(?![\w.])")
@@ -333,19 +487,19 @@ def _repeating(m: re.Match) -> str:
 
 _BARE_POINT_RE = re.compile(r"(?<![\d.])(\d+)\.(?![\d.])")  # `1.` in `-1./3`: the number 1 (math-verify stops reading at the point)
 _E_SUBSCRIPT_RE = re.compile(r"(?<![\\A-Za-z])([Ee])(?=\s*_)")  # `E_{1}`: math-verify reads E as Euler's number and fails on the subscript
-_TEXT_UNIT_RE = re.compile(r"\s*(?:\\(?:,|;|:|!| )|~|\\cdot|/)*\s*\\(?:text|textrm|textnormal|mathrm|mbox|rm)\s*\{([^{}]*)\}(?:\s*\^\s*\{?\s*-?\d\s*\}?)?\s*$")
-_UNIT_WORDS = ("cm mm km nm kg mg ml mL feet foot ft inches inch miles mile yards yard meters meter metres metre liters liter litres litre "
-               "gallons gallon pounds pound lbs lb ounces oz hours hour hrs hr minutes minute mins min seconds second secs sec days day "
-               "weeks week months month years year yrs yr degrees degree deg dollars dollar cents cent mph kmph kmh acres acre "
-               "hectares hectare units unit Hz kHz MHz GHz eV keV MeV GeV").split()
+_TEXT_UNIT_RE = re.compile(r"\s*(?:\\(?:,|;|:|!| )|~|\\cdot|/)*\s*\\(text|textrm|textnormal|mathrm|mbox|rm|textbf|textit|emph|mathbf|boldsymbol)\s*\{([^{}]*)\}"
+                           r"(?:\s*\^\s*\{?\s*-?\d\s*\}?)?\s*$")
 _WORD_UNIT_RE = re.compile(r"(?<=[\d}\s])\s*(?:(?:sq|square|cubic)\s+)?(?:%s)(?:\s*\^\s*\{?\d\}?)?\s*$" % "|".join(_UNIT_WORDS))
 
 def strip_units(s: str) -> str:
     "`s` without trailing units: `\\text{ cm}^2`, `\\mathrm{~m/s}`, `15 inches`, `4.4 \\times 10^{14} Hz` (never a bare letter: `\\frac{1}{m} t` keeps its t)."
     for _ in range(4):
         m = _TEXT_UNIT_RE.search(s)
-        if m is None or not re.search(r"[A-Za-z\u00b5\u03a9\u00b0]", m.group(1)) or "(" in m.group(1): break
-        if len(m.group(1).strip()) == 1 and m.group(1).strip() in "ied" and not m.group(1).startswith((" ", "~")): break  # \mathrm{i}, \mathrm{e}, \mathrm{d}: math
+        if m is None or not re.search(r"[A-Za-z\u00b5\u03a9\u00b0]", m.group(2)) or "(" in m.group(2): break
+        cmd, unit = m.group(1), m.group(2).strip(" ~")
+        if len(unit) == 1 and unit in "ied" and not m.group(2).startswith((" ", "~")): break  # \mathrm{i}, \mathrm{e}, \mathrm{d}: math
+        if cmd in ("mathbf", "boldsymbol") and unit not in _UNIT_WORDS: break  # \mathbf{v}, \mathbf{i}: vectors
+        if cmd in ("textbf", "textit", "emph") and len(unit) < 2: break
         rest = s[:m.start()].rstrip()
         if not rest or rest.endswith(("=", "(", ",")): break
         s = rest
@@ -365,10 +519,20 @@ def to_latex(s: str, opt: GradeOptions = GradeOptions()) -> str:
 
 _SET_RE = re.compile(r"\s*(?:\\left)?\\\{(.*?)(?:\\right)?\\\}\s*", re.DOTALL)
 
+def _group(s: str) -> bool:
+    "`{s}` is one brace group: `s`'s own braces (not `\\{`, `\\}`) balance."
+    depth = 0
+    for m in re.finditer(r"\\.|[{}]", s):
+        if m.group() in "{}": depth += 1 if m.group() == "{" else -1
+        if depth < 0: return False
+    return depth == 0
+
 def _unwrap_set(s: str) -> str:
-    "The elements of a set written `\\{…\\}` (an answer list given as a set), else `s`."
+    "The elements of a set written `\\{…\\}` or `{…}` (an answer list given as a set), else `s`."
     m = _SET_RE.fullmatch(s)
-    return m.group(1) if m and "\\{" not in m.group(1) else s
+    if m and "\\{" not in m.group(1): return m.group(1)
+    t = s.strip()
+    return t[1:-1] if t.startswith("{") and t.endswith("}") and _group(t[1:-1]) else s
 
 # %% ../nbs/00b_answers.ipynb #f44fe4f2
 _EPS = 2.0 ** -52  # unit roundoff of a double
@@ -598,14 +762,14 @@ def _symbol_case(g, a) -> bool:
     import sympy as sp
     return isinstance(g, sp.Symbol) or isinstance(a, sp.Symbol)
 
-def refute(g, a, rel_tol: float | None = None, budget: int = 3000) -> bool:
+def refute(g, a, rel_tol: float | None = None, budget: int = 3000, float_rounding: int = 6) -> bool:
     "True when parsed gold `g` and answer `a` are certainly different (they differ at a point); False: undecided."
     import random, sympy as sp
     if isinstance(g, sp.Tuple) and isinstance(a, sp.Tuple):
-        return len(g) == len(a) and any(refute(x, y, rel_tol, budget // max(1, len(g))) for x, y in zip(g.args, a.args))
+        return len(g) == len(a) and any(refute(x, y, rel_tol, budget // max(1, len(g)), float_rounding) for x, y in zip(g.args, a.args))
     if isinstance(g, sp.FiniteSet) and isinstance(a, sp.FiniteSet):
         if len(g) != len(a) or len(g) > 12: return False
-        return any(all(refute(x, y, rel_tol, budget // len(g) ** 2) for y in a.args) for x in g.args)
+        return any(all(refute(x, y, rel_tol, budget // len(g) ** 2, float_rounding) for y in a.args) for x in g.args)
     a = _align(g, a)
     eq = isinstance(g, sp.Eq) and isinstance(a, sp.Eq) and all(isinstance(x, sp.Expr) for x in (g.lhs, g.rhs, a.lhs, a.rhs))
     if not eq and not (isinstance(g, sp.Expr) and isinstance(a, sp.Expr)) or _symbol_case(g, a): return False  # relations of other kinds, sets, matrices
@@ -615,8 +779,8 @@ def refute(g, a, rel_tol: float | None = None, budget: int = 3000) -> bool:
     rng, ev = random.Random(0), _Budget(budget)
     try:
         if eq: return _differ_equations(g, a, kinds, rng, ev)
-        if not kinds: return _differ_values(g, a, kinds, rng, max(float(_SAME_DIGITS), 1.001 * (rel_tol or 0.0)), 0.0, 1, ev)  # two numbers
-        return _differ_values(g, a, kinds, rng, 1e-6, 0.0, 3, ev)
+        if not kinds: return _differ_values(g, a, kinds, rng, max(10.0 ** (1 - float_rounding), 1.001 * (rel_tol or 0.0)), 0.0, 1, ev)  # two numbers
+        return _differ_values(g, a, kinds, rng, 1e-6 if float_rounding >= 6 else 10.0 ** (1 - float_rounding), 0.0, 3, ev)
     except _EVAL_ERRORS: return False
 
 # %% ../nbs/00b_answers.ipynb #aeeb62e4
@@ -658,34 +822,39 @@ def _two_stage_parsing():
     _Latex2Sympy.create_parser = create_parser
 
 @lru_cache(maxsize=1)
-def _extraction() -> tuple:
-    "math-verify's default extraction, without its unit removal (see above)."
+def _extraction():
+    "math-verify's LaTeX extraction, without its unit removal (see above)."
     from latex2sympy2_extended import NormalizationConfig
-    from math_verify import ExprExtractionConfig, LatexExtractionConfig
+    from math_verify import LatexExtractionConfig
     norm = NormalizationConfig(basic_latex=True, units=False, malformed_operators=True, nits=True, boxed="all", equations=False)
-    return (LatexExtractionConfig(normalization_config=norm), ExprExtractionConfig())
+    return LatexExtractionConfig(normalization_config=norm)
 
 _PM_RE = re.compile(r"\\(pm|mp)(?![A-Za-z])")
 
 def _has_expr(parsed: tuple) -> bool:
     return any(not isinstance(p, str) for p in parsed)
 
+def _both_signs(part: str) -> str:
+    "A part with one `\\pm` (or `\\mp`) as its two values, `a+b, a-b`; any other part as it is."
+    if len(_PM_RE.findall(part)) != 1: return part
+    sign = lambda pick: (lambda m: pick if m.group(1) == "pm" else "-+"["+-".index(pick)])
+    return f"{_PM_RE.sub(sign('+'), part)}, {_PM_RE.sub(sign('-'), part)}"
+
 @lru_cache(maxsize=8192)
-def parse_answer(latex: str, latex_only: bool = False) -> tuple:
-    "math-verify's parse of `$latex$` (no signal timeout: the worker's limit holds); a lone `\\pm` it cannot read gives both values; cached."
+def parse_answer(latex: str) -> tuple:
+    "math-verify's LaTeX parse of `$latex$` (no signal timeout: the worker's limit holds); a `\\pm` it cannot read gives both values; cached."
     parse, _ = _mv()
-    config = list(_extraction())[:1] if latex_only else list(_extraction())
+    config = [_extraction()]
     out = tuple(parse(f"${latex}$", extraction_config=config, parsing_timeout=None))
-    if not _has_expr(out) and len(_PM_RE.findall(latex)) == 1 and "," not in latex:
-        sign = lambda pick: (lambda m: pick if m.group(1) == "pm" else "-+"["+-".index(pick)])
-        both = f"{_PM_RE.sub(sign('+'), latex)}, {_PM_RE.sub(sign('-'), latex)}"
-        alt = tuple(parse(f"${both}$", extraction_config=config, parsing_timeout=None))
+    if not _has_expr(out) and _PM_RE.search(latex):  # `\frac{1 \pm \sqrt{5}}{2}`, also in a list: `x = \frac{1}{2}, x = \frac{-1 \pm \sqrt{13}}{4}`
+        both = ", ".join(_both_signs(p) for p in split_top_level(latex))
+        alt = tuple(parse(f"${both}$", extraction_config=config, parsing_timeout=None)) if both != latex else ()
         if _has_expr(alt): return alt
     return out
 
 def parse_gold(gold: str, opt: GradeOptions = GradeOptions()) -> tuple:
     "A gold answer parsed as grading parses it: as LaTeX only (math-verify's plain-expression fallback would read `16 \\mid a_{81}` as 16)."
-    return parse_answer(to_latex(gold, opt), latex_only=True)
+    return parse_answer(to_latex(gold, opt))
 
 def _as_number(parsed: tuple) -> complex | None:
     "The numeric value of a parsed answer, if it is a single number."
@@ -707,7 +876,7 @@ def _equal(g: tuple, a: tuple, opt: GradeOptions) -> bool:
         as_ = [_align(gs[0], x) for x in as_]
         if opt.rel_tol is not None and (gv := _as_number(tuple(gs))) is not None and (av := _as_number(tuple(as_))) is not None:
             return abs(av - gv) <= opt.rel_tol * abs(gv)  # two numbers under a tolerance: the tolerance decides
-        if opt.strict and refute(gs[0], as_[0], opt.rel_tol): return False
+        if opt.strict and refute(gs[0], as_[0], opt.rel_tol, float_rounding=opt.float_rounding): return False
     return verify(gs, as_, float_rounding=opt.float_rounding, numeric_precision=opt.numeric_precision, strict=opt.strict,
                   allow_set_relation_comp=opt.inequalities, timeout_seconds=None)
 
@@ -723,21 +892,26 @@ def _match_parts(gold_parts: list[tuple], answer_parts: list[tuple], opt: GradeO
 
 _PHASE = "start"  # what the worker is doing: a timeout while parsing the answer or the gold says which one is slow
 
-def judge(golds: Sequence[str], answer: str, opt: GradeOptions = GradeOptions()) -> str:
-    "The status of `answer` against the gold alternatives `golds`, decided with math-verify (runs in a worker)."
+def judge(golds: Sequence[str], answer: str, opt: GradeOptions = GradeOptions(), prose: bool = False) -> str:
+    "The status of `answer` (with `prose`: a completion without a box) against the gold alternatives `golds`, decided with math-verify (runs in a worker)."
     global _PHASE
     _PHASE = "gold"
-    squashed = squash(answer, opt)
+    squashed = "" if prose else squash(answer, opt)
     for g in golds:  # spelled exactly as a usable alternative: correct, nothing else to parse
         if squash(g, opt) == squashed and squashed and (cheap_gold(g, opt) or _has_expr(parse_gold(g, opt))): return "correct"
     parsed_golds = [(g, p) for g, p in ((g, parse_gold(g, opt)) for g in golds) if _has_expr(p)]
     if not parsed_golds and not any(cheap_gold(g, opt) for g in golds): return "unparsable_gold"
     _PHASE = "answer"
+    if prose:
+        a = prose_answer(answer, opt.unboxed)
+        _PHASE = "verify"
+        if not _has_expr(a): return "no_answer"
+        return "correct" if any(_equal(p, a, opt) for _, p in parsed_golds) else "wrong"
     if opt.multiple_answers:
         a_parts = [parse_answer(to_latex(x, opt)) for x in split_top_level(_unwrap_set(answer))[:32]]
         _PHASE = "verify"
         for g, _ in parsed_golds:
-            g_parts = [parse_gold(x, opt) for x in split_top_level(g)[:32]]
+            g_parts = [parse_gold(x, opt) for x in split_top_level(_unwrap_set(g))[:32]]
             if _match_parts(g_parts, a_parts, opt): return "correct"
         return "wrong" if any(_has_expr(p) for p in a_parts) else "unparsable_answer"
     a = parse_answer(to_latex(answer, opt))
@@ -751,8 +925,27 @@ def gold_problem(gold, opt: GradeOptions = GradeOptions()) -> str | None:
     if gold is None: return "missing (null)"
     if not isinstance(gold, str): return f"not a string ({type(gold).__name__})"
     if not gold.strip(): return "empty"
+    gold = gold_answer(gold)
     if cheap_gold(gold, opt): return None
     return None if _has_expr(parse_gold(gold, opt)) else "math-verify finds no expression in it"
+
+# %% ../nbs/00b_answers.ipynb #2ee991fb
+_PROSE_TAIL = 20_000  # characters at the end of a completion without a box in which math-verify looks for its final answer
+
+@lru_cache(maxsize=4)
+def _prose_extraction(kind: str) -> list:
+    "math-verify's own extraction targets for a completion without a box (`GradeOptions.unboxed`), as lighteval configures them."
+    from math_verify import ExprExtractionConfig
+    return [replace(_extraction(), boxed_match_priority=0) if k == "latex" else ExprExtractionConfig() for k in kind.split("+")]
+
+@lru_cache(maxsize=256)
+def prose_answer(text: str, kind: str = "latex+expr") -> tuple:
+    "The final answer math-verify finds in `text` (its last `_PROSE_TAIL` characters) with the `unboxed` targets `kind`."
+    import sympy as sp
+    parse, _ = _mv()
+    out = parse(text[-_PROSE_TAIL:], extraction_config=_prose_extraction(kind), parsing_timeout=None)
+    units = lambda e: {x: sp.Integer(1) for x in getattr(e, "free_symbols", ()) if isinstance(x, sp.Symbol) and x.name in _UNIT_WORDS and len(x.name) > 1}
+    return tuple(p if isinstance(p, str) or not units(p) else p.xreplace(units(p)) for p in out)  # `\frac{1}{3} \text{meters}`: a unit, not a variable
 
 # %% ../nbs/00b_answers.ipynb #5436e8c3
 class _SoftTimeout(BaseException):
@@ -773,6 +966,10 @@ def _die_with_parent():
 def _run_task(task: list) -> str:
     "One work item: `['grade', golds, answer, options]` or `['check', gold, options]`."
     if task[0] == "grade": return judge(task[1], task[2], GradeOptions(**task[3]))
+    if task[0] == "prose":  # the status, and what math-verify read as the final answer
+        opt = GradeOptions(**task[3])
+        status = judge(task[1], task[2], opt, prose=True)
+        return status + "\x1f" + next((p for p in prose_answer(task[2], opt.unboxed) if isinstance(p, str)), "")
     if task[0] == "check": return gold_problem(task[1], GradeOptions(**task[2]) if len(task) > 2 else GradeOptions()) or ""
     if task[0] == "sleep": time.sleep(task[1]); return "slept"  # for tests of the time limit
     if task[0] == "spin":  # a C-level loop that holds the GIL and ignores signals, as a runaway sympy call can
@@ -792,7 +989,7 @@ def _worker_loop(conn):
             _IN_TASK, _PHASE = True, "start"
             signal.setitimer(signal.ITIMER_REAL, max(limit, 0.001))
             result = _run_task(task)
-        except _SoftTimeout: result = f"timeout:{_PHASE}" if task[0] == "grade" else "timeout"
+        except _SoftTimeout: result = f"timeout:{_PHASE}" if task[0] in ("grade", "prose") else "timeout"
         except RecursionError: result = "error: recursion"
         except Exception as e: result = f"error: {type(e).__name__}"
         finally:
@@ -937,32 +1134,46 @@ _WARM_FORMS = [  # generic answer shapes (written for this list, not taken from 
     r"\frac{d^{2} y}{d t^{2}} + 4y = 0", r"\frac{1}{2} m v^{2}", r"\mathrm{E}_{2}", r"\omega_{0} t", r"\frac{k_{B} T}{h c}",
 ]
 
-def _warm_up(forms: bool | int = False):
-    "Parse and compare a spread of answer styles (and `_WARM_FORMS`, or its first `forms`), so that caches and lazy imports are warm in every forked worker."
+def _warm_steps(forms: bool | int = False):
+    "The warm-up one parse at a time: compare `_WARM_UP`'s pairs, then parse `_WARM_FORMS` (or its first `forms`)."
     for g, a in _WARM_UP:
         try: judge([g], a)
         except Exception: pass
+        yield
     for form in _WARM_FORMS[:None if forms is True else int(forms)]:
         for latex in (form, f"y = {form}"):
             try: parse_answer(to_latex(latex))
             except Exception: pass
+            yield
     parse_answer.cache_clear()
 
 def _supervisor_main():
-    "Entry point of the supervisor process: `python -c 'from openrs.answers import _supervisor_main; _supervisor_main()' N`."
+    "Entry point of the supervisor process (`_SUPERVISOR_CMD`): ready once math-verify is imported; warms up (`_WARM_UP`, `_WARM_FORMS`) while idle, then re-forks its workers."
     out = os.fdopen(os.dup(1), "wb")  # the protocol's channel; stray prints from libraries go to stderr
     os.dup2(2, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C in the caller's terminal is the caller's business
-    _warm_up()  # import math-verify and exercise sympy once, before forking: every worker starts warm
+    _mv()  # import math-verify once, before forking: every worker starts with it imported
     sup = _Supervisor(int(sys.argv[1]))
     def send(obj):
         out.write(json.dumps(obj).encode() + b"\n"); out.flush()
     send({"ready": True})
+    warming, buf = _warm_steps(forms=True), b""
     try:
-        for line in sys.stdin.buffer:
+        while True:
+            if b"\n" not in buf:
+                if warming is not None and not select.select([0], [], [], 0)[0]:  # nothing to do: one step of the warm-up
+                    if next(warming, StopIteration) is StopIteration: warming = None; sup.refork()  # workers from the warmed process
+                    continue
+                chunk = os.read(0, 1 << 16)
+                if not chunk: break
+                buf += chunk; continue
+            line, buf = buf.split(b"\n", 1)
             req = json.loads(line)
-            if req.get("warm"):  # the full warm-up (or its first `warm` forms), then workers forked from the warmed process
-                t0 = time.monotonic(); _warm_up(forms=req["warm"]); sup.refork()
+            if "warm" in req:  # finish the warm-up now, then workers forked from the warmed process
+                t0 = time.monotonic()
+                if warming is not None:
+                    for _ in warming: pass
+                    warming = None; sup.refork()
                 send({"warmed": round(time.monotonic() - t0, 2)}); continue
             pending, last = [], [time.monotonic()]
             def emit(i, r):
@@ -984,6 +1195,8 @@ def default_workers() -> int:
     if env: return max(1, int(env))
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)))
 
+_SUPERVISOR_CMD = "import sys; del sys.path[0]; from openrs.answers import _supervisor_main; _supervisor_main()"  # not the working directory's openrs: the caller's
+
 class WorkerPool:
     "The caller's handle on a supervisor process and its workers."
     start_timeout = 120.0  # seconds a fresh supervisor may take to import math-verify (a loaded machine is slow)
@@ -991,20 +1204,28 @@ class WorkerPool:
     def __init__(self, workers: int | None = None):
         self.workers = workers or default_workers()
         self.lock = threading.RLock()
-        self.proc, self.pid, self.buf, self.restarts, self.warmed = None, None, b"", 0, False
+        self.proc, self.pid, self.buf, self.restarts, self.warmed, self.ready = None, None, b"", 0, False, False
 
-    def _start(self):
+    def _spawn(self):
+        "Launch a supervisor process (it becomes ready in the background)."
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parent.parent) if "__file__" in globals() else None
         if root: env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
         env.setdefault("OMP_NUM_THREADS", "1")
-        self.proc = subprocess.Popen([sys.executable, "-c", "from openrs.answers import _supervisor_main; _supervisor_main()",
+        self.proc = subprocess.Popen([sys.executable, "-c", _SUPERVISOR_CMD,
                                       str(self.workers)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True)
-        self.pid, self.buf, self.warmed = os.getpid(), b"", False
-        msg = self._read(self.start_timeout)
-        if not (msg and msg.get("ready")):
-            self._stop()
-            raise AnswerCheckerError("the answer-checking supervisor process did not start (its error, if any, is on stderr above)")
+        self.pid, self.buf, self.warmed, self.ready = os.getpid(), b"", False, False
+
+    def _ensure(self):
+        "A live, ready supervisor of this process (launched, or waited for, as needed)."
+        if self.pid != os.getpid(): self.proc = None  # a forked copy: never touch the parent's pipe
+        if self.proc is None or self.proc.poll() is not None: self._spawn()
+        if not self.ready:
+            msg = self._read(self.start_timeout)
+            if not (msg and msg.get("ready")):
+                self._stop()
+                raise AnswerCheckerError("the answer-checking supervisor process did not start (its error, if any, is on stderr above)")
+            self.ready = True
 
     def _read(self, timeout: float) -> dict | None:
         "The next message from the supervisor, or None if it died or said nothing for `timeout` seconds."
@@ -1033,13 +1254,19 @@ class WorkerPool:
             except Exception: pass
         self.proc = None
 
-    def start(self, warm: bool | int = False) -> "WorkerPool":
-        "Start the supervisor now (else the first call does); with `warm`, also warm up its parser on `_WARM_FORMS` (or that many of them); returns self."
+    def spawn(self) -> "WorkerPool":
+        "Launch the supervisor without waiting for it (the first call that needs it waits); returns self."
         with self.lock:
             if self.pid != os.getpid(): self.proc = None
-            if self.proc is None or self.proc.poll() is not None: self._start()
+            if self.proc is None or self.proc.poll() is not None: self._spawn()
+        return self
+
+    def start(self, warm: bool = False) -> "WorkerPool":
+        "Start the supervisor now and wait until it is ready; with `warm`, until it has also warmed up (its workers then fork from the warmed process); returns self."
+        with self.lock:
+            self._ensure()
             if warm and not self.warmed:
-                self.proc.stdin.write(json.dumps({"warm": warm}).encode() + b"\n"); self.proc.stdin.flush()
+                self.proc.stdin.write(json.dumps({"warm": True}).encode() + b"\n"); self.proc.stdin.flush()
                 msg = self._read(self.start_timeout * 5)
                 if not (msg and "warmed" in msg): self._stop(); raise AnswerCheckerError("the answer-checking supervisor did not finish its warm-up")
                 self.warmed = True
@@ -1055,8 +1282,7 @@ class WorkerPool:
         "Results for `items` ([key, task] pairs): each a status string, 'timeout', or 'error: …'."
         if not items: return []
         with self.lock:
-            if self.pid != os.getpid(): self.proc = None  # forked copy: never touch the parent's pipe
-            if self.proc is None or self.proc.poll() is not None: self._start()
+            self._ensure()
             results: list = [None] * len(items)
             try:
                 self.proc.stdin.write(json.dumps({"items": items, "timeout": timeout, "total": total}).encode() + b"\n")
@@ -1095,24 +1321,24 @@ def shutdown():
         if _POOL is not None: _POOL.close()
         _POOL = None
 
-# %% ../nbs/00b_answers.ipynb #c2f0a784
-def trailing_boxes(text: str, k: int) -> str | None:
-    "The last `k` boxed answers of `text` joined by commas (an answer list given as several boxes)."
-    starts = [m.start() for m in BOX_RE.finditer(text)]
-    parts = [last_boxed(text[s:e]) for s, e in zip(starts, starts[1:] + [len(text)])][-k:]  # one box per segment
-    parts = [p for p in parts if p and p.strip()]
-    return ", ".join(parts) if parts else None
+# %% ../nbs/00b_answers.ipynb #526d1ca5
+_WIDE = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0x3002: 0x2E}  # full-width ASCII, the ideographic space and full stop
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_JUNK = {"Cc", "Cf", "Co", "Cs", "Cn", "Me", "So"}  # controls, invisible formatting, private use, surrogates, unassigned, keycaps, emoji and pictographs
 
-def extract_answer(completion, opt: GradeOptions = GradeOptions(), n_parts: int = 1) -> str | None:
-    "The final answer of a completion: its last box (or trailing boxes for multiple answers); None if there is none."
-    if not isinstance(completion, str): return None
-    answer = last_boxed(completion)
-    if answer is not None and opt.multiple_answers and n_parts > 1 and len(split_top_level(answer)) < n_parts:
-        answer = trailing_boxes(completion, n_parts) or answer
-    return answer if answer is not None and answer.strip() else None
+def clean_answer(answer: str) -> str | None:
+    "`answer` with full-width forms as ASCII (`９` is 9, `，` a comma); None if it holds what no answer has: a control or invisible character, an emoji."
+    a = answer.translate(_WIDE)
+    if a.isascii(): return None if _CONTROL_RE.search(a) else a
+    for ch in set(a):
+        if ch in "\t\n\r\u00b0\u2103\u2109": continue  # tab, newlines, °, ℃, ℉
+        cp = ord(ch)
+        if unicodedata.category(ch) in _JUNK or 0xFE00 <= cp <= 0xFE0F or 0x1F000 <= cp <= 0x1FAFF or 0xE0100 <= cp <= 0xE01EF: return None
+    return a
 
 # %% ../nbs/00b_answers.ipynb #08239a0d
 MAX_ANSWER_CHARS = 20_000  # a longer "final answer" is not an answer: status unparsable_answer, no parser run
+
 
 class _Stats:
     "Counters of grading outcomes, kept per process (rewards log them as metrics)."
@@ -1151,9 +1377,13 @@ def _usable(gold: str, opt: GradeOptions) -> bool:
     return (gold, opt) in _GOOD_GOLDS or cheap_gold(gold, opt)
 
 def _golds_of(gold) -> tuple[str, ...]:
-    "The usable alternatives of a gold: a string, a list of strings, or None."
+    "The usable alternatives of a gold: a string, a list of strings, or None (a string with a box stands for its boxed answer)."
     alts = [gold] if isinstance(gold, str) or gold is None else list(gold) if isinstance(gold, (list, tuple)) else [gold]
-    return tuple(g for g in alts if isinstance(g, str) and g.strip() and g not in _BAD_GOLDS)
+    alts = [gold_answer(g) for g in alts if isinstance(g, str) and g.strip()]
+    return tuple(g for g in alts if g.strip() and g not in _BAD_GOLDS)
+
+class _Unboxed(str):
+    "A completion without a box, for math-verify's own extraction (`GradeOptions.unboxed`)."
 
 def _status_of(result: str) -> str:
     "A worker's result as a status ('error: …' from math-verify internals counts as an unreadable answer)."
@@ -1169,25 +1399,31 @@ def grade_answers(answers: Sequence[str | None], golds: Sequence, *, timeout: fl
     statuses: list = [None] * n
     todo: dict = {}  # memo key -> indices waiting for it
     spelled: dict = {}  # (gold, options) -> indices whose answer is that gold, spelled the same: correct if the gold is usable
+    shown = list(answers)  # each Grade's `answer`: what was read as the final answer
     for i, (answer, gold, opt) in enumerate(zip(answers, golds, opts)):
         alts = _golds_of(gold)
         if not alts: statuses[i] = "unparsable_gold"; continue
         if not isinstance(answer, str) or not answer.strip(): statuses[i] = "no_answer"; continue
-        if len(answer) > MAX_ANSWER_CHARS: statuses[i] = "unparsable_answer"; continue
-        fast = fast_verdict(alts, answer, opt, _usable)
+        prose = isinstance(answer, _Unboxed)
+        if prose: shown[i] = None
+        elif len(answer) > MAX_ANSWER_CHARS or (answer := clean_answer(answer)) is None: statuses[i] = "unparsable_answer"; continue
+        fast = None if prose else fast_verdict(alts, answer, opt, _usable)
         if fast is not None: statuses[i] = fast; STATS.add(fast_path=1); continue
-        if len(alts) == 1 and squash(alts[0], opt) == squash(answer, opt):  # ask a worker once per gold, not once per answer
-            spelled.setdefault((alts[0], opt), []).append(i); continue
-        key = (alts, answer, opt)
+        if not prose and len(alts) == 1 and squash(alts[0], opt) == squash(answer, opt):  # ask a worker once per gold, not once per answer
+            spelled.setdefault((alts[0], opt), []).append(i)
+            if len(spelled) == 1 and not todo: answer_pool().spawn()
+            continue
+        key = (alts, answer, opt, prose)
         with _MEMO_LOCK: hit = _MEMO.get_status(key)
         if hit is None and max(_TIMED_OUT.get(key, -1.0), _TIMED_OUT.get((answer, opt), -1.0)) >= timeout:
             hit = "timeout"  # this item, or this answer against any gold, ran out of a limit at least as long before
-        if hit is not None: statuses[i] = hit; STATS.add(memo_hits=1); continue
+        if hit is not None: statuses[i], shown[i] = _split_prose(hit, shown[i], prose); STATS.add(memo_hits=1); continue
         todo.setdefault(key, []).append(i)
+        if len(todo) == 1 and not spelled: answer_pool().spawn()  # it starts while the rest of the batch takes the cheap paths
     if todo or spelled:
         keys, checks = list(todo), list(spelled)
         as_dict = lambda opt: {f.name: getattr(opt, f.name) for f in fields(GradeOptions)}
-        items = ([[k[0][0], ["grade", list(k[0]), k[1], as_dict(k[2])]] for k in keys] +
+        items = ([[k[0][0], ["prose" if k[3] else "grade", list(k[0]), str(k[1]), as_dict(k[2])]] for k in keys] +
                  [[g, ["check", g, as_dict(opt)]] for g, opt in checks])
         pool = answer_pool()
         before = pool.restarts
@@ -1199,10 +1435,10 @@ def grade_answers(answers: Sequence[str | None], golds: Sequence, *, timeout: fl
             if status == "unparsable_gold" and not result.startswith("error"): _BAD_GOLDS[gold] = result
             for i in spelled[(gold, opt)]: statuses[i] = status
         for key, result in zip(keys, results):
-            status = _status_of(result)
+            status = _status_of(result.split("\x1f")[0])
             if result.startswith("error"): STATS.add(errors=1)
             if status != "timeout":
-                with _MEMO_LOCK: _MEMO.put(key, status)
+                with _MEMO_LOCK: _MEMO.put(key, status if not key[3] else f"{status}\x1f{result.partition(chr(31))[2]}")
             elif result != "timeout_budget":  # ran out of its own limit (not of the call's budget): remember
                 slow = (key[1], key[2]) if result == "timeout:answer" else key  # a slow answer is slow against any gold
                 with _MEMO_LOCK:
@@ -1211,9 +1447,15 @@ def grade_answers(answers: Sequence[str | None], golds: Sequence, *, timeout: fl
             if status == "unparsable_gold" and len(key[0]) == 1: _BAD_GOLDS[key[0][0]] = "math-verify finds no expression in it"
             elif status in ("correct", "wrong", "unparsable_answer") and not result.startswith("error") and len(key[0]) == 1 and len(_GOOD_GOLDS) < 200_000:
                 _GOOD_GOLDS.add((key[0][0], key[2]))  # the gold parsed (a worker error may have come from the gold)
-            for i in todo[key]: statuses[i] = status
+            for i in todo[key]: statuses[i], shown[i] = _split_prose(result, shown[i], key[3], status)
     STATS.add(items=n, **Counter(statuses))
-    return [_grade_of(s, a if isinstance(a, str) else None) for s, a in zip(statuses, answers)]
+    return [_grade_of(s, a if isinstance(a, str) else None) for s, a in zip(statuses, shown)]
+
+def _split_prose(result: str, shown, prose: bool, status: str | None = None) -> tuple[str, str | None]:
+    "A (status, answer read) pair from a worker's or the memo's result; a prose result carries what math-verify read after a \\x1f."
+    head, _, read = result.partition("\x1f")
+    return status or _status_of(head), (read or None) if prose else shown
+
 
 def _n_parts(gold) -> int:
     alts = [gold] if isinstance(gold, str) else [g for g in (gold or []) if isinstance(g, str)] if isinstance(gold, (list, tuple)) else []
@@ -1225,6 +1467,8 @@ def grade(completions: Sequence[str], golds: Sequence, *, timeout: float = 5.0, 
     if len(golds) != len(completions): raise ValueError(f"{len(completions)} completions but {len(golds)} gold answers")
     opts = _item_options(options, len(completions))
     answers = [extract_answer(c, o, _n_parts(g) if o.multiple_answers else 1) for c, o, g in zip(completions, opts, golds)]
+    answers = [_Unboxed(c.translate(_WIDE)) if a is None and o.unboxed != "no_answer" and isinstance(c, str) and c.strip() else a
+               for a, c, o in zip(answers, completions, opts)]
     return grade_answers(answers, golds, timeout=timeout, total_timeout=total_timeout, **options)
 
 def answers_equivalent(gold: str, answer: str, **options) -> bool | None:
@@ -1237,8 +1481,9 @@ def check_golds(answers: Sequence[str | None], *, timeout: float = 5.0) -> list[
     todo: dict[str, list[int]] = {}
     opt = GradeOptions()
     for i, a in enumerate(answers):
-        if not isinstance(a, str) or not a.strip(): out[i] = gold_problem(a)
-        elif _usable(a, opt): out[i] = None  # numbers and the like: no worker needed
+        if not isinstance(a, str) or not a.strip(): out[i] = gold_problem(a); continue
+        a = gold_answer(a)
+        if _usable(a, opt): out[i] = None  # numbers and the like: no worker needed
         elif a in _BAD_GOLDS: out[i] = _BAD_GOLDS[a]
         else: todo.setdefault(a, []).append(i)
     if todo:
@@ -1257,13 +1502,30 @@ def answer_cases_path() -> Path:
     from openrs.core import package_dir
     return package_dir() / "data" / "answer_cases.jsonl"
 
-def run_answer_cases(path=None, **options) -> list[dict]:
-    "Grade every labelled case (each with its own options, plus `options`); rows gain `status`, `got` and `agrees`."
+def _case(row: dict) -> tuple[str, str, dict]:
+    "A labelled case of the table as (gold, completion, options of `grade`)."
+    return row["gold"], row["completion"], row.get("options", {})
+
+def run_answer_cases(path=None, case=_case, **options) -> list[dict]:
+    "Grade every labelled case (`case(row)` gives its gold, completion and options; `options` are added); rows gain `status`, `got` and `agrees`."
     from openrs.core import read_jsonl
     rows = read_jsonl(path or answer_cases_path())
     groups: dict[str, list[int]] = {}
-    for i, r in enumerate(rows): groups.setdefault(json.dumps({**r.get("options", {}), **options}, sort_keys=True), []).append(i)
+    for i, r in enumerate(rows): groups.setdefault(json.dumps({**case(r)[2], **options}, sort_keys=True), []).append(i)
     for key, idx in groups.items():
-        for i, g in zip(idx, grade([rows[i]["completion"] for i in idx], [rows[i]["gold"] for i in idx], **json.loads(key))):
-            rows[i].update(status=g.status, got=g.correct, agrees=g.correct == rows[i]["expected"])
+        for i, g in zip(idx, grade([case(rows[i])[1] for i in idx], [case(rows[i])[0] for i in idx], **json.loads(key))):
+            rows[i].update(status=g.status, got=g.correct, read=g.answer, agrees=g.correct == rows[i]["expected"])
     return rows
+
+# %% ../nbs/00b_answers.ipynb #cffd151d
+def math_verify_cases_path() -> Path:
+    "Math-Verify's own test cases (gold, prediction, expected verdict, options), shipped as data with their licence."
+    from openrs.core import package_dir
+    return package_dir() / "data" / "conformance" / "math_verify_cases.jsonl"
+
+def math_verify_case(row: dict) -> tuple[str, str, dict]:
+    "A case of Math-Verify's tests in openrs's terms: its gold as the gold, its prediction as the completion, its options mapped."
+    o = row["options"]
+    opts = dict(unboxed="+".join(o.get("match_types", ["latex", "expr"])), inequalities=o.get("allow_set_relation_comp", False))
+    if o["call"] == "compare_strings": opts.update(float_rounding=o["precision"], strict=o["strict"])
+    return row["gold"], row["prediction"], opts

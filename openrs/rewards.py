@@ -23,9 +23,9 @@ from .answers import Grade, GradeOptions, grade
 __all__ = ['logger', 'REWARD_ERRORS', 'REWARDS', 'accuracy_reward', 'format_reward', 'SCRIPTS', 'completion_text', 'prompt_text',
            'r1_completion', 'RewardConfigError', 'reward_function', 'register_reward', 'reward_params', 'make_reward',
            'build_rewards', 'make_accuracy_reward', 'r1_parts', 'make_format_reward', 'make_tag_count_reward',
-           'make_reasoning_steps_reward', 'cosine_scale', 'make_cosine_reward', 'make_repetition_penalty_reward',
-           'make_length_reward', 'make_overlong_reward', 'prose', 'sample_text', 'script_counts', 'prompt_scripts',
-           'make_language_consistency_reward']
+           'make_reasoning_steps_reward', 'cosine_scale', 'make_cosine_reward', 'ngram_units',
+           'make_repetition_penalty_reward', 'make_length_reward', 'make_overlong_reward', 'prose', 'sample_text',
+           'script_counts', 'prompt_scripts', 'make_language_consistency_reward']
 
 # %% ../nbs/02_rewards.ipynb #b94ec0cf
 def _content(message) -> str:
@@ -282,8 +282,15 @@ def make_cosine_reward(min_value_wrong: float = 0.0,  # reward of a wrong answer
     return cosine
 
 # %% ../nbs/02_rewards.ipynb #4a131676
+_UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"  # scripts written without spaces between words
+_UNIT_RE = regex.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]+")
+
+def ngram_units(text: str) -> list[str]:
+    "The words of `text`, lower-cased: runs of characters between spaces, and each character of a script written without spaces."
+    return _UNIT_RE.findall(text.lower())
+
 @register_reward("repetition_penalty")
-def make_repetition_penalty_reward(ngram_size: int = 3,  # words per n-gram
+def make_repetition_penalty_reward(ngram_size: int = 3,  # words per n-gram (a character of Chinese, Japanese, Thai... is a word)
                                    max_penalty: float = -1.0):  # penalty of a completion that is one n-gram repeated (<= 0)
     "max_penalty × the share of repeated word n-grams."
     if not (isinstance(ngram_size, int) and ngram_size >= 1): raise RewardConfigError(f"ngram_size must be a positive integer, not {ngram_size!r}")
@@ -291,7 +298,7 @@ def make_repetition_penalty_reward(ngram_size: int = 3,  # words per n-gram
     def repetition_penalty(completions, **kwargs):
         out = []
         for c in completions:
-            words = completion_text(c).lower().split()
+            words = ngram_units(completion_text(c))
             if len(words) < ngram_size: out.append(0.0); continue
             ngrams = list(zip(*[words[i:] for i in range(ngram_size)]))
             out.append(max_penalty * (1 - len(set(ngrams)) / len(ngrams)))

@@ -40,3 +40,26 @@ def test_check_golds_reads_numbers_without_workers():
         assert answers.check_golds(["25", "-3", r"\frac{14}{3}", "0.5", r"3\sqrt{13}", r"\text{(E)}", "(1, 2)", "1,-2", r"\pi"]) == [None] * 9
     finally: answers.WorkerPool.run = orig
     assert calls == [] and answers.answer_pool().restarts == before
+
+
+def test_expression_reader_agrees_with_math_verify():
+    "The exact reader of expressions in variables (`openrs.answers.expression_differs`) never calls equal forms different, and reads only golds math-verify parses."
+    import sympy as sp
+    from fractions import Fraction
+    rng = random.Random(1)
+    opt = answers.GradeOptions()
+    golds = sorted({r["answer"] for name in ("open_rs", "math500", "minerva", "olympiadbench", "math_train") for r in load_shipped_rows(name)
+                    if isinstance(r.get("answer"), str) and r["answer"].strip()})
+    read = [g for g in golds if answers._exact_expression(answers._bare(answers.squash(g, opt), opt))]
+    assert len(read) >= 300
+    sample = rng.sample(read, 150)
+    assert [g for g in sample if answers.gold_problem(g, opt) is not None] == []  # usable: math-verify parses each
+    checked = 0
+    for g in sample:
+        p = next(x for x in answers.parse_gold(g, opt) if not isinstance(x, str))
+        if not isinstance(p, sp.Expr): continue
+        for form in {sp.latex(f(p)) for f in (lambda e: e, sp.expand, sp.factor, sp.together)}:
+            checked += 1
+            assert not answers.expression_differs(answers._bare(answers.squash(g, opt), opt), answers._bare(answers.squash(form, opt), opt),
+                                                  Fraction(1, 10 ** 6)), (g, form)
+    assert checked >= 150

@@ -65,9 +65,34 @@ def test_queued_item_survives_a_killed_worker():
 
 def test_warm_start():
     "A warm start (the warm-up forms, then workers forked from the warmed supervisor) grades as a cold one."
-    pool = answers.WorkerPool(workers=2).start(warm=6)
+    pool = answers.WorkerPool(workers=2).start(warm=True)
     try:
         assert pool.warmed
         items = [[g, ["grade", [g], a, {}]] for g, a in [("x^y = y^x", "x^y = y^x+1"), ("2x+1", "1+2x"), ("2x+1", "2x")]]
         assert pool.run(items, timeout=5.0) == ["wrong", "correct", "wrong"]
+    finally: pool.close()
+
+
+def test_supervisor_runs_the_callers_openrs(tmp_path):
+    "A working directory holding another `openrs` (a checkout of another version, say) must not be what the workers import."
+    import subprocess, sys
+    fake = tmp_path / "cwd" / "openrs"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "answers.py").write_text("raise ImportError('the working directory openrs was imported')\n")
+    script = tmp_path / "grade_one.py"
+    script.write_text("from openrs.answers import grade\nprint(grade([r'\\boxed{x+1}'], ['1+x'])[0].status)\n")
+    out = subprocess.run([sys.executable, str(script)], cwd=fake.parent, capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip() == "correct", out.stderr[-2000:]
+
+
+def test_spawned_pool_answers_before_its_warm_up():
+    "`spawn` returns at once; the first call waits for the supervisor to be ready (not for its warm-up), and grades."
+    pool = answers.WorkerPool(workers=1).spawn()
+    try:
+        assert pool.proc is not None and not pool.ready
+        assert pool.run([["g", ["grade", ["x+1"], "1+x", {}]]], timeout=5.0) == ["correct"]
+        assert pool.ready
+        pool.start(warm=True)  # the supervisor finishes its warm-up and forks its workers again
+        assert pool.warmed and pool.run([["g", ["grade", ["x+1"], "x+2", {}]]], timeout=5.0) == ["wrong"]
     finally: pool.close()

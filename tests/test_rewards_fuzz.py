@@ -2,7 +2,8 @@
 
 10,000 seeded inputs (empty, 1 MB, deeply nested braces, unclosed boxes, lone surrogates, LaTeX that
 keeps sympy busy, conversational and malformed completions, null and garbage golds), each scored by
-every reward in `openrs.rewards.REWARDS`, in batches as TRL calls them. Every call must return one
+every reward in `openrs.rewards.REWARDS` (and one batch in twenty by the accuracy reward that lets
+math-verify read a completion without a box), in batches as TRL calls them. Every call must return one
 finite float or None per completion, raise nothing, and finish within its time limit plus one second;
 no reward may have failed internally (REWARD_ERRORS stays empty); and the answer-checking processes
 must be gone after shutdown.
@@ -19,6 +20,7 @@ BATCH = 48
 ITEM_TIMEOUT = 0.25  # seconds per completion for the rewards that check answers
 CALL_TIMEOUT = 3.0  # seconds per call for them (total_timeout)
 GRADING = {"accuracy", "cosine", "length"}
+UNBOXED_EVERY = 20  # batches per one scored by the accuracy reward with `unboxed` (math-verify reads whole texts: slow on hostile ones)
 
 PATHOLOGICAL = [r"10^{10^{10^{10^{10}}}}", r"(x+1)^{100000000}", r"99999999!", r"2^{2^{2^{2^{2^{2}}}}}", "\\frac{" * 60,
                 "{" * 3000 + "1" + "}" * 3000, "\\sqrt{" * 300 + "2" + "}" * 300, "(" * 2000, r"x^{x^{x^{x^{x}}}} = y^{y^{y}}",
@@ -76,6 +78,7 @@ def batches(rng: random.Random):
 def rewards():
     answers.answer_pool().start()  # its start-up (a fresh interpreter importing sympy) is not any call's time
     fns = {name: make_reward(name, **({"timeout": ITEM_TIMEOUT, "total_timeout": CALL_TIMEOUT} if name in GRADING else {})) for name in REWARDS}
+    fns["accuracy_unboxed"] = make_reward("accuracy", timeout=ITEM_TIMEOUT, total_timeout=CALL_TIMEOUT, unboxed="latex+expr")  # math-verify reads the text
     yield fns
 
 
@@ -83,14 +86,15 @@ def test_every_reward_survives_hostile_input(rewards):
     rng = random.Random(20251125)
     REWARD_ERRORS.clear()
     n_inputs, n_calls, slowest = 0, 0, {}
-    for kw in batches(rng):
+    for b, kw in enumerate(batches(rng)):
         n = len(kw["completions"])
         n_inputs += n
         for name, fn in rewards.items():
+            if name == "accuracy_unboxed" and b % UNBOXED_EVERY: continue
             t0 = time.monotonic()
             out = fn(**kw)
             elapsed = time.monotonic() - t0
-            limit = CALL_TIMEOUT if name in GRADING else 0.0
+            limit = CALL_TIMEOUT if name in GRADING or name == "accuracy_unboxed" else 0.0
             assert elapsed <= limit + 1.0, f"{name} took {elapsed:.2f} s on a batch of {n} (limit {limit} s + 1 s)"
             assert isinstance(out, list) and len(out) == n, f"{name} returned {type(out).__name__} of length {len(out)} for {n}"
             assert all(x is None or (type(x) is float and math.isfinite(x)) for x in out), f"{name} returned {out}"
