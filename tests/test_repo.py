@@ -19,11 +19,27 @@ def test_readme_has_the_two_commands():
     cmds = readme_commands()
     assert len(cmds) == 2, cmds
     assert cmds[0].startswith("pip install torch==2.13.0") and cmds[1].endswith("&& pytest")
+    assert all("-c requirements.lock" in c for c in cmds), cmds  # both install exactly what CI tested
+
+
+def test_lock_pins_every_requirement():
+    "requirements.lock pins each package settings.ini asks for (and the dev tools), exactly once."
+    from configparser import ConfigParser
+    from packaging.requirements import Requirement
+    cfg = ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini")
+    wanted = {Requirement(r).name.lower().replace("_", "-") for key in ("requirements", "dev_requirements")
+              for r in cfg["DEFAULT"][key].split()}
+    lines = [l for l in (ROOT / "requirements.lock").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    pins = [l.split("==")[0].lower().replace("_", "-") for l in lines]
+    assert all("==" in l for l in lines), [l for l in lines if "==" not in l]
+    assert len(pins) == len(set(pins)), "a package pinned twice"
+    assert wanted <= set(pins), sorted(wanted - set(pins))
 
 
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "grep -m1 -E '^pip install .*&& pytest$' README.md" in ci  # CI reads the command from the README itself
+    assert "-c requirements.lock" in ci
 
 
 def test_openrs_command_and_import():

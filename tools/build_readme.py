@@ -2,13 +2,29 @@
 
 nbdev_readme renders README.md with Quarto, which cannot be installed everywhere (not on our CI).
 This does the same job for the parts index.ipynb uses: markdown cells as they are, code cells as
-fenced Python without their `#|` directives, hidden cells left out, outputs left out.
+fenced Python without their `#|` directives, hidden cells left out, outputs left out. A cell marked
+`#| echo: false` is run (from nbs/) and the Markdown it ends with goes in as text: that is how the README
+states numbers read from the committed results instead of typing them.
 tests/test_repo.py checks README.md is up to date. Run: python tools/build_readme.py
 """
-import json
+import ast, json, os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def echo_false_markdown(code: str, cwd: Path) -> str:
+    "Run a cell's code in `cwd` and return the text of the `Markdown` object its last line evaluates to."
+    tree = ast.parse(code)
+    last = tree.body.pop()
+    ns: dict = {}
+    old = os.getcwd()
+    try:
+        os.chdir(cwd)
+        exec(compile(tree, "<cell>", "exec"), ns)
+        value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns)
+    finally: os.chdir(old)
+    return value.data
 
 
 def build_readme(nb_path: Path = ROOT / "nbs" / "index.ipynb") -> str:
@@ -23,6 +39,8 @@ def build_readme(nb_path: Path = ROOT / "nbs" / "index.ipynb") -> str:
         directives = [l for l in lines if l.startswith("#|")]
         if any("hide" in d or "export" in d or "default_exp" in d for d in directives): continue
         code = "\n".join(l for l in lines if not l.startswith("#|")).strip()
+        if any("echo: false" in d for d in directives):
+            parts.append(echo_false_markdown(code, nb_path.parent)); continue
         if any("eval: false" in d for d in directives):  # shell commands shown, not run
             code = "\n".join(l[3:] if l.startswith("# !") else l[1:] if l.startswith("!") else l for l in code.splitlines())
             parts.append(f"```bash\n{code}\n```")
