@@ -48,11 +48,13 @@ def _summary(target: str) -> str:
 def recipes_cli(argv=None) -> int:
     "`openrs recipes`: list the shipped recipes and what each is."
     import argparse
-    from openrs.core import list_recipes, recipes_dir, read_recipe_yaml
+    from openrs.core import list_recipes, recipe_kinds, recipes_dir, read_recipe_yaml
     p = argparse.ArgumentParser(prog="openrs recipes", description="List the shipped recipes.")
-    p.add_argument("--kind", default="train", help="recipe kind (a folder of openrs/recipes)")
+    p.add_argument("--kind", default="train", help=f"recipe kind: {', '.join(recipe_kinds())}")
     a = p.parse_args(argv)
-    for name in list_recipes(a.kind):
+    try: names = list_recipes(a.kind)
+    except ValueError as e: print(f"openrs recipes: error: {e}", file=sys.stderr); return 2
+    for name in names:
         desc = str(read_recipe_yaml(recipes_dir(a.kind) / f"{name}.yaml").get("description", "")).strip()
         print(f"{name:<12} {desc.split('. ')[0]}")
     return 0
@@ -73,7 +75,9 @@ def tiny_model_cli(argv=None) -> int:
     for f in dataclasses.fields(TinyModelSpec):
         if f.type in ("int", int): p.add_argument(f"--{f.name.replace('_', '-')}", type=int, default=f.default)
     a = p.parse_args(argv)
-    print(tiny_model_path(**{k: v for k, v in vars(a).items()}))
+    try: spec = TinyModelSpec(**vars(a))  # sizes checked before anything is built
+    except ValueError as e: print(f"openrs tiny-model: error: {e}", file=sys.stderr); return 2
+    print(tiny_model_path(spec))
     return 0
 
 # %% ../nbs/09_cli.ipynb #aadb7a8a

@@ -14,27 +14,34 @@ import json
 import os
 import re
 import shutil
+import socket
 import tempfile
+import time
 import types
 import typing
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Optional
+from typing import Any, Callable, Iterable, Literal, Optional
 
 import yaml
 
 # %% auto #0
-__all__ = ['METRICS_FILE', 'SAMPLES_FILE', 'RUN_FILE', 'SUMMARY_FILE', 'EVAL_CONFIG_FILE', 'SHIPPED_SETS', 'EVAL_SETS',
-           'TRAIN_SETS', 'SYSTEM_PROMPTS', 'BOX_RE', 'BOS', 'EOS', 'PAD', 'USER', 'ASSISTANT', 'THINK_START',
-           'THINK_END', 'CHAT_TEMPLATE', 'KIT_VERSION', 'R1_DISTILL_QWEN_1P5B', 'OFFLINE_MODELS', 'package_dir',
-           'cache_dir', 'DataError', 'iter_jsonl', 'read_jsonl', 'read_jsonl_tolerant', 'append_jsonl', 'write_jsonl',
+__all__ = ['CORRUPT_FILE', 'METRICS_FILE', 'SAMPLES_FILE', 'RUN_FILE', 'SUMMARY_FILE', 'EVAL_CONFIG_FILE', 'LOCK_FILE',
+           'SHIPPED_SETS', 'EVAL_SETS', 'TRAIN_SETS', 'SYSTEM_PROMPTS', 'BOX_RE', 'BOS', 'EOS', 'PAD', 'USER',
+           'ASSISTANT', 'THINK_START', 'THINK_END', 'CHAT_TEMPLATE', 'KIT_VERSION', 'R1_DISTILL_QWEN_1P5B',
+           'OFFLINE_MODELS', 'GRPO_RANGES', 'RESUME_MAY_CHANGE', 'package_dir', 'cache_dir', 'DataError', 'iter_jsonl',
+           'read_jsonl', 'DataWarning', 'read_jsonl_tolerant', 'append_jsonl', 'write_jsonl', 'PathError',
+           'check_output_dir', 'check_output_file', 'check_input_file', 'RunBusy', 'RunDirectory', 'run_directory',
            'ShippedSet', 'unknown_name_error', 'shipped_path', 'load_shipped_rows', 'load_shipped', 'system_prompt',
            'make_conversation', 'last_boxed', 'tokenizer_corpus', 'build_tokenizer', 'TinyModelSpec',
            'build_tiny_model', 'save_tokenizer', 'tiny_model_path', 'r1_distill_1p5b_config', 'random_model',
-           'n_params', 'random_model_path', 'resolve_model', 'load_tokenizer', 'load_model', 'RecipeError',
-           'check_value', 'check_keys', 'config_from_dict', 'ModelConfig', 'DataConfig', 'RewardSpec', 'TrainerConfig',
-           'Recipe', 'grpo_config_fields', 'check_grpo_args', 'recipes_dir', 'list_recipes', 'find_recipe',
-           'read_recipe_yaml', 'apply_overrides', 'load_recipe']
+           'n_params', 'random_model_path', 'resolve_model', 'load_tokenizer', 'ModelError', 'check_weights',
+           'load_model', 'RecipeError', 'check_value', 'check_keys', 'config_from_dict', 'ModelConfig', 'DataConfig',
+           'RewardSpec', 'TrainerConfig', 'EvalSpec', 'Recipe', 'grpo_config_fields', 'check_grpo_args', 'recipes_dir',
+           'recipe_kinds', 'list_recipes', 'find_recipe', 'read_recipe_yaml', 'apply_overrides', 'load_recipe',
+           'read_run_info', 'recipe_changes', 'check_resume']
 
 # %% ../nbs/00_core.ipynb #440592aa
 def package_dir() -> Path:
@@ -56,12 +63,23 @@ class DataError(ValueError):
 def _open_bytes(path: Path):
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
+def _numbered_lines(f, path: Path):
+    "`(number, line)` of a binary file; a damaged or cut-short `.gz` raises `DataError` naming the file."
+    import zlib
+    i = 0
+    while True:
+        try: raw = f.readline()
+        except (OSError, EOFError, zlib.error) as e: raise DataError(f"{path}: cannot be read after line {i} ({e})") from None
+        if not raw: return
+        i += 1
+        yield i, raw
+
 def iter_jsonl(path):
     "Yield `(line_number, row_or_error)` for every non-blank line of a JSONL (or `.jsonl.gz`) file; a bad line yields a `DataError`."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
     with _open_bytes(path) as f:
-        for i, raw in enumerate(f, 1):
+        for i, raw in _numbered_lines(f, path):
             try: line = raw.decode("utf-8")
             except UnicodeDecodeError as e:  # a writer killed inside a multi-byte character
                 yield i, DataError(f"{path}:{i}: invalid UTF-8 at byte {e.start}"); continue
@@ -78,12 +96,26 @@ def read_jsonl(path) -> list[dict]:
         rows.append(row)
     return rows
 
-def read_jsonl_tolerant(path) -> tuple[list[dict], list[int]]:
+class DataWarning(UserWarning):
+    "Input rows were dropped, changed or set aside; the message counts them and says where they went."
+
+CORRUPT_FILE = "corrupt-lines.jsonl"  # beside a file whose bad lines were set aside: one row per line, with its text
+
+def read_jsonl_tolerant(path,
+                        set_aside: bool = False,  # also copy the bad lines into CORRUPT_FILE beside the file, with a warning
+                       ) -> tuple[list[dict], list[int]]:
     "Read the good lines of a JSONL file that a killed writer may have cut short: `(rows, bad_line_numbers)`."
     rows, bad = [], []
     for i, row in iter_jsonl(path):
         if isinstance(row, DataError): bad.append(i)
         else: rows.append(row)
+    if bad and set_aside:  # before a caller rewrites the file without them: nothing is lost without a word
+        path = Path(path)
+        with _open_bytes(path) as f: lines = f.read().decode("utf-8", errors="replace").split("\n")
+        found = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        append_jsonl(path.parent / CORRUPT_FILE, [dict(file=path.name, line=i, text=lines[i - 1], found=found) for i in bad])
+        warnings.warn(f"{path}: {len(bad)} malformed line{'s' * (len(bad) > 1)} (line {', '.join(map(str, bad[:5]))}"
+                      f"{', …' if len(bad) > 5 else ''}) set aside in {path.parent / CORRUPT_FILE}", DataWarning, stacklevel=2)
     return rows, bad
 
 # The files of a training run directory (`openrs.grpo` writes them) and of an evaluation run directory (`openrs.eval`);
@@ -111,6 +143,156 @@ def write_jsonl(path, rows: Iterable[dict]) -> int:
     n = append_jsonl(tmp, rows)
     os.replace(tmp, path)
     return n
+
+# %% ../nbs/00_core.ipynb #233f0f0a
+class PathError(ValueError):
+    "A path that cannot be used as asked; the message names the path and the problem."
+
+def _why_not_writable(d: Path) -> str | None:
+    "Why no file can be created in the existing directory `d` (a real attempt: it holds for root and read-only mounts too), or None."
+    try: fd, tmp = tempfile.mkstemp(prefix=".openrs-probe-", dir=d)
+    except OSError as e: return e.strerror or type(e).__name__
+    os.close(fd); os.unlink(tmp)
+    return None
+
+def _named(what: str, path) -> str: return f"{what} {path}" if what else str(path)
+
+def _check_creatable(path: Path, what: str):
+    "Raise `PathError` unless `path` (missing) can be created: its nearest existing ancestor is a writable directory."
+    up = path.parent
+    while not (up.exists() or up.is_symlink()) and up != up.parent: up = up.parent
+    if not up.is_dir(): raise PathError(f"{_named(what, path)}: cannot be created, {up} is a file")
+    if why := _why_not_writable(up): raise PathError(f"{_named(what, path)}: cannot be created in {up} ({why})")
+
+def _given(path, what: str) -> Path:
+    if path is None or not str(path).strip(): raise PathError(f"{what or 'path'}: empty; name a path")
+    path = Path(path).expanduser()
+    if path.is_symlink() and not path.exists(): raise PathError(f"{_named(what, path)}: a broken symbolic link")
+    return path
+
+def check_output_dir(path, what: str = "output directory") -> Path:
+    "`path` as a directory openrs can write into (created later if missing); else `PathError` naming it and the problem."
+    path = _given(path, what)
+    if not path.exists(): _check_creatable(path, what)
+    elif not path.is_dir(): raise PathError(f"{_named(what, path)}: a file, not a directory")
+    elif why := _why_not_writable(path): raise PathError(f"{_named(what, path)}: not writable ({why})")
+    return path
+
+def check_output_file(path, what: str = "output file") -> Path:
+    "`path` as a file openrs can write (created if missing); else `PathError` naming it and the problem."
+    path = _given(path, what)
+    if not path.exists(): _check_creatable(path, what)
+    elif path.is_dir(): raise PathError(f"{_named(what, path)}: a directory, not a file")
+    else:
+        try: open(path, "ab").close()  # appending nothing changes nothing, and fails as the real write would
+        except OSError as e: raise PathError(f"{_named(what, path)}: not writable ({e.strerror or type(e).__name__})") from None
+    return path
+
+def check_input_file(path, what: str = "file") -> Path:
+    "`path` as an existing, readable file; else `PathError` naming it and the problem."
+    path = _given(path, what)
+    if not path.exists(): raise PathError(f"{_named(what, path)}: no such file")
+    if path.is_dir(): raise PathError(f"{_named(what, path)}: a directory, not a file")
+    try: open(path, "rb").close()
+    except OSError as e: raise PathError(f"{_named(what, path)}: not readable ({e.strerror or type(e).__name__})") from None
+    return path
+
+# %% ../nbs/00_core.ipynb #761d7a95
+LOCK_FILE = ".openrs.lock"  # in every run directory: flock'ed by the one process writing it, which records itself inside
+
+class RunBusy(ValueError):
+    "Another process is writing the run directory; the message names it and the directory."
+
+@dataclass
+class RunDirectory:
+    "A run directory held for writing (see `run_directory`)."
+    path: Path
+    command: str  # what holds it: "train", "eval", "data build", "report"
+    fresh: bool  # it held nothing when this process locked it: on failure, everything in it is this process's
+
+_HELD: dict[str, list] = {}  # run directories this process holds (real path) -> [nesting depth, lock file descriptor]
+
+def _close_held_in_child():  # a forked child must not keep its parent's lock alive after the parent dies
+    for depth_fd in _HELD.values():
+        if depth_fd[1] is not None:
+            try: os.close(depth_fd[1])
+            except OSError: pass
+    _HELD.clear()
+
+if hasattr(os, "register_at_fork"): os.register_at_fork(after_in_child=_close_held_in_child)
+
+def _holder(lock: Path) -> str:
+    "Who holds a lock file, from what the holder wrote into it."
+    try: info = json.loads(lock.read_text(encoding="utf-8"))
+    except (OSError, ValueError): info = None
+    if not isinstance(info, dict): return "another openrs process"
+    host = f" on {info['host']}" if info.get("host") not in (None, socket.gethostname()) else ""
+    return f"another openrs {info.get('command') or 'process'} (pid {info.get('pid')}{host}, since {info.get('since')})"
+
+def _take(path: Path, command: str) -> int:
+    "A descriptor of `path`'s lock file, locked without waiting; `RunBusy` if another process holds it."
+    import fcntl
+    lock = path / LOCK_FILE
+    for _ in range(100):
+        path.mkdir(parents=True, exist_ok=True)
+        try: fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)  # not truncated: the holder's record stays readable
+        except FileNotFoundError: continue  # the directory went (a failed fresh run cleaning up) between mkdir and open
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise RunBusy(f"{_holder(lock)} is writing {path}: wait for it to finish, or choose another directory") from None
+        try: ours = os.path.samestat(os.fstat(fd), os.stat(lock))
+        except FileNotFoundError: ours = False
+        if ours:
+            record = dict(pid=os.getpid(), host=socket.gethostname(), command=command, since=time.strftime("%Y-%m-%d %H:%M:%S"))
+            os.ftruncate(fd, 0); os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
+            return fd
+        os.close(fd)  # we locked a file its directory's cleanup had just unlinked: start again on the live one
+    raise RunBusy(f"{path}: its lock file {LOCK_FILE} was removed and created again 100 times while taking it")
+
+def _remove_own(path: Path, created: list[Path]):
+    "Empty a fresh run directory that failed (all of it is ours), then remove the directories in `created` (it and its parents made for it) if empty."
+    for p in path.iterdir():
+        if p.name == LOCK_FILE: continue
+        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
+        else: p.unlink(missing_ok=True)
+    if not created: return  # a folder that existed before (the user's): kept, empty, with its lock file removed on release
+    (path / LOCK_FILE).unlink(missing_ok=True)
+    for d in created:
+        try: d.rmdir()  # fails, and stops, where a newcomer already put something
+        except OSError: break
+
+@contextmanager
+def run_directory(path,  # the directory to write (created if missing)
+                  command: str,  # who writes it, named to whoever is refused: "train", "eval", "data build", "report"
+                  keep: Callable[[Path], bool] | None = None,  # on failure: whether a fresh directory holds something worth keeping
+                 ):
+    "Hold `path` for one writer: checked, created and locked (another writer is refused at once, `RunBusy`); emptied again (removed if made here) if it was fresh and the block fails."
+    path = check_output_dir(path, f"{command} directory")
+    key = os.path.realpath(path)
+    if key in _HELD:  # held by this process already: a nested writer, still one process
+        _HELD[key][0] += 1
+        try: yield RunDirectory(path, command, False)
+        finally: _HELD[key][0] -= 1
+        return
+    existed, parents, up = path.exists(), [], path.parent
+    while not up.exists() and up != up.parent: parents.append(up); up = up.parent  # created here, removed with a failed fresh run
+    try: import fcntl  # noqa: F401
+    except ImportError: path.mkdir(parents=True, exist_ok=True); fd = None  # no flock (Windows): no lock
+    else: fd = _take(path, command)
+    run = RunDirectory(path, command, not any(p.name != LOCK_FILE for p in path.iterdir()))
+    _HELD[key] = [1, fd]
+    try: yield run
+    except BaseException:
+        if run.fresh and not (keep is not None and keep(path)): _remove_own(path, [] if existed else [path, *parents])  # under the lock
+        raise
+    finally:
+        _HELD.pop(key, None)
+        if fd is not None:
+            try:
+                if os.path.samestat(os.fstat(fd), os.stat(path / LOCK_FILE)): os.unlink(path / LOCK_FILE)  # a finished writer leaves none
+            except FileNotFoundError: pass
+            os.close(fd)  # releases the flock; a process that opened the unlinked file notices and starts again
 
 # %% ../nbs/00_core.ipynb #ca10e759
 @dataclass(frozen=True)
@@ -271,6 +453,18 @@ class TinyModelSpec:
     corpus: tuple[str, ...] = ("math500",)  # shipped sets whose text trains the tokenizer
     seed: int = 0
 
+    def __post_init__(self):
+        for f in ("hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "intermediate_size", "vocab_size",
+                  "max_position_embeddings"):
+            v = getattr(self, f)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{f} must be a positive integer, not {v!r}")
+        if self.hidden_size % (2 * self.num_attention_heads):  # rotary embeddings rotate pairs: an even head size
+            raise ValueError(f"hidden_size {self.hidden_size} must be a multiple of 2 × num_attention_heads {self.num_attention_heads} (an even head size)")
+        if self.num_attention_heads % self.num_key_value_heads:
+            raise ValueError(f"num_attention_heads {self.num_attention_heads} must be a multiple of num_key_value_heads {self.num_key_value_heads}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0: raise ValueError(f"seed must be a non-negative integer, not {self.seed!r}")
+        for s in self.corpus: shipped_path(s)  # an unknown set fails with the valid names
+
     @property
     def key(self) -> str:
         "A short stable hash of the spec, naming its cache directory."
@@ -286,7 +480,7 @@ def build_tiny_model(spec: TinyModelSpec = TinyModelSpec(), tokenizer=None):
     "A randomly initialised `Qwen2ForCausalLM` of the given spec, and its tokenizer (trained if not given)."
     import torch
     from transformers import Qwen2Config, Qwen2ForCausalLM
-    tokenizer = tokenizer or build_tokenizer(spec.vocab_size, tokenizer_corpus(spec.corpus))
+    if tokenizer is None: tokenizer = build_tokenizer(spec.vocab_size, tokenizer_corpus(spec.corpus))
     config = Qwen2Config(
         vocab_size=len(tokenizer), hidden_size=spec.hidden_size, intermediate_size=spec.intermediate_size,
         num_hidden_layers=spec.num_hidden_layers, num_attention_heads=spec.num_attention_heads,
@@ -321,7 +515,8 @@ def save_tokenizer(tokenizer, path):
 
 def tiny_model_path(spec: TinyModelSpec | None = None, **sizes) -> Path:
     "Directory of the cached tiny model and tokenizer for `spec` (or `TinyModelSpec(**sizes)`), built if missing."
-    spec = spec or TinyModelSpec(**sizes)
+    if spec is not None and sizes: raise TypeError("give a TinyModelSpec or its sizes, not both")
+    if spec is None: spec = TinyModelSpec(**sizes)
     target = cache_dir("models") / f"tiny-qwen2-{spec.key}"
     def write(d: Path):
         model, tokenizer = build_tiny_model(spec)
@@ -346,7 +541,7 @@ def random_model(config, dtype="bfloat16", device: str | None = None, seed: int 
     import torch
     from transformers import AutoModelForCausalLM
     torch.manual_seed(seed)
-    with torch.device(device or "cpu"):
+    with torch.device("cpu" if device is None else device):
         model = AutoModelForCausalLM.from_config(config, dtype=getattr(torch, dtype))
     return model
 
@@ -398,11 +593,37 @@ def load_tokenizer(name_or_path, **kwargs):
     if tok.pad_token is None: tok.pad_token = tok.eos_token
     return tok
 
+class ModelError(ValueError):
+    "Model files that cannot be loaded; the message names the file."
+
+def check_weights(name_or_path) -> None:
+    "Refuse (`ModelError`, naming the file) a local model whose safetensors weights are missing, cut short or damaged; reads headers only."
+    from safetensors import SafetensorError, safe_open
+    path = Path(resolve_model(name_or_path))
+    if not path.is_dir(): return  # a hub id: transformers checks what it downloads
+    index = path / "model.safetensors.index.json"
+    if index.exists():
+        try: shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e: raise ModelError(f"{index}: unreadable shard index ({e})") from None
+        files = [path / s for s in shards]
+    else: files = sorted(path.glob("*.safetensors"))
+    if not files:
+        pickled = [p.name for p in path.iterdir() if p.suffix in (".bin", ".pt", ".pth")]
+        raise ModelError(f"{path}: no safetensors weights" + (f" (only {', '.join(pickled)}: openrs does not load pickled weights)" if pickled else ""))
+    for f in files:
+        if not f.exists(): raise ModelError(f"{f}: missing (listed in {index.name})")
+        try:
+            with safe_open(f, "pt") as h: h.keys()
+        except (SafetensorError, OSError) as e:
+            raise ModelError(f"{f}: unreadable weights ({e}): the file is cut short or damaged; copy it again or use another checkpoint") from None
+
 def load_model(name_or_path, dtype: str = "auto", device: str | None = None, **kwargs):
-    "A causal LM from a hub id, local path or offline name; safetensors only, no remote code."
+    "A causal LM from a hub id, local path or offline name; safetensors only (checked first), no remote code."
     import torch
     from transformers import AutoModelForCausalLM
+    if dtype not in ("auto", "bfloat16", "float16", "float32"): raise ValueError(f"dtype must be auto, bfloat16, float16 or float32, not {dtype!r}")
     torch_dtype = dtype if dtype == "auto" else getattr(torch, dtype)
+    check_weights(name_or_path)
     model = AutoModelForCausalLM.from_pretrained(resolve_model(name_or_path), dtype=torch_dtype, trust_remote_code=False,
                                                  use_safetensors=True, **kwargs)
     return model.to(device) if device else model
@@ -539,6 +760,30 @@ class TrainerConfig:
         if self.max_refill_rounds < 0: raise ValueError(f"max_refill_rounds must be >= 0, not {self.max_refill_rounds}")
         if self.log_samples < 0: raise ValueError(f"log_samples must be >= 0, not {self.log_samples}")
 
+# %% ../nbs/00_core.ipynb #7cbcf9c2
+@dataclass
+class EvalSpec:
+    "How a training run's checkpoints are evaluated by default (`openrs eval RUN_DIR --checkpoints …`; its flags override these)."
+    benchmarks: list[str] = field(default_factory=lambda: ["paper"])  # shipped benchmarks (EVAL_SETS), "paper" (the paper's five), "all", or problem files (.jsonl)
+    k: int = 16  # samples per problem
+    limit: Optional[int] = None  # only the first N problems of each benchmark; None: all of them
+    temperature: float = 0.6  # sampling temperature (the paper's evaluation: 0.6; 0: greedy)
+    top_p: float = 0.95  # nucleus sampling mass (the paper's evaluation: 0.95)
+    max_new_tokens: int = 32768  # completion length cap (the paper's evaluation: 32,768)
+    prompt: Optional[str] = None  # system prompt name in SYSTEM_PROMPTS; None: the one the run trained with (data.system_prompt)
+
+    def __post_init__(self):
+        if not self.benchmarks: raise ValueError("benchmarks: name at least one (e.g. paper)")
+        for b in self.benchmarks:
+            if b not in EVAL_SETS and b not in ("paper", "all") and not b.endswith((".jsonl", ".jsonl.gz")):
+                raise ValueError(f"{unknown_name_error('benchmark', b, [*EVAL_SETS, 'paper', 'all'])}; or a problem file (a path ending in .jsonl)")
+        if self.k < 1: raise ValueError(f"k must be at least 1, not {self.k}")
+        if self.limit is not None and self.limit < 1: raise ValueError(f"limit must be at least 1 (or null for all), not {self.limit}")
+        if not 0 <= self.temperature < float("inf"): raise ValueError(f"temperature must be a number >= 0, not {self.temperature}")
+        if not 0 < self.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], not {self.top_p}")
+        if self.max_new_tokens < 1: raise ValueError(f"max_new_tokens must be at least 1, not {self.max_new_tokens}")
+        if self.prompt is not None: system_prompt(self.prompt)  # an unknown name fails with the valid ones
+
 # %% ../nbs/00_core.ipynb #e4e1eeed
 @dataclass
 class Recipe:
@@ -548,6 +793,7 @@ class Recipe:
     rewards: list[RewardSpec] = field(default_factory=list)
     grpo: dict[str, Any] = field(default_factory=dict)  # trl.GRPOConfig arguments, e.g. learning_rate, beta, num_generations
     trainer: TrainerConfig = field(default_factory=TrainerConfig)  # openrs's options on top of TRL (dynamic sampling, logging)
+    eval: EvalSpec = field(default_factory=EvalSpec)  # how `openrs eval RUN_DIR --checkpoints` evaluates this run by default
     description: str = ""  # one paragraph: what this experiment is and where its settings come from
     path: Optional[str] = field(default=None, metadata={"internal": True})  # the file it was read from
 
@@ -557,35 +803,76 @@ def grpo_config_fields() -> dict[str, Any]:
     hints = typing.get_type_hints(GRPOConfig)
     return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(GRPOConfig) if f.init}
 
+_inf = float("inf")
+GRPO_RANGES: dict[str, tuple[str, Callable[[Any], bool]]] = {  # values TRL or transformers would take silently, or fail on late
+    "max_steps": ("a positive number of steps, or -1 to train num_train_epochs", lambda v: v == -1 or v >= 1),  # 0 would mean "epochs"
+    "num_train_epochs": ("a positive number", lambda v: 0 < v < _inf),
+    "learning_rate": ("a positive number", lambda v: 0 < v < _inf),
+    "per_device_train_batch_size": ("at least 1", lambda v: v >= 1),
+    "gradient_accumulation_steps": ("at least 1", lambda v: v >= 1),
+    "num_generations": ("at least 2 (GRPO compares completions of a prompt)", lambda v: v >= 2),
+    "max_completion_length": ("at least 1", lambda v: v >= 1),
+    "num_iterations": ("at least 1", lambda v: v >= 1),
+    "steps_per_generation": ("at least 1 (or null)", lambda v: v >= 1),
+    "generation_batch_size": ("at least 1 (or null)", lambda v: v >= 1),
+    "temperature": ("a positive number (TRL samples)", lambda v: 0 < v < _inf),
+    "top_p": ("in (0, 1]", lambda v: 0 < v <= 1),
+    "beta": ("a number >= 0", lambda v: 0 <= v < _inf),
+    "epsilon": ("a number >= 0", lambda v: 0 <= v < _inf),
+    "logging_steps": ("positive (a count, or a fraction of the run below 1)", lambda v: 0 < v < _inf),
+    "save_steps": ("positive (a count, or a fraction of the run below 1)", lambda v: 0 < v < _inf),
+    "warmup_steps": ("a number >= 0", lambda v: 0 <= v < _inf),
+    "max_grad_norm": ("a number >= 0", lambda v: 0 <= v < _inf),
+    "seed": ("a non-negative integer", lambda v: v >= 0),
+}
+
 def check_grpo_args(args: dict, where: str) -> dict:
-    "`args` checked against `trl.GRPOConfig`'s field names and types."
+    "`args` checked against `trl.GRPOConfig`'s field names and types, and the values of `GRPO_RANGES`."
     fields = grpo_config_fields()
     check_keys(args, fields, where)
-    return {k: check_value(v, fields[k], _at(where, k)) for k, v in args.items()}
+    out = {k: check_value(v, fields[k], _at(where, k)) for k, v in args.items()}
+    for k, v in out.items():
+        if k in GRPO_RANGES and v is not None and not GRPO_RANGES[k][1](v):
+            raise RecipeError(f"{_at(where, k)}: must be {GRPO_RANGES[k][0]}, not {v!r}")
+    return out
 
 # %% ../nbs/00_core.ipynb #5ad32319
 def recipes_dir(kind: str = "train") -> Path:
     "Directory of the shipped recipes of a kind."
     return package_dir() / "recipes" / kind
 
+def recipe_kinds() -> list[str]:
+    "The kinds of shipped recipes (the folders of `openrs/recipes`)."
+    return sorted(p.name for p in (package_dir() / "recipes").iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
 def list_recipes(kind: str = "train") -> list[str]:
-    "Names of the shipped recipes of a kind."
-    d = recipes_dir(kind)
-    return sorted(p.stem for p in d.glob("*.yaml")) if d.exists() else []
+    "Names of the shipped recipes of a kind; an unknown kind fails with the valid ones."
+    if kind not in recipe_kinds(): raise unknown_name_error("recipe kind", kind, recipe_kinds())
+    return sorted(p.stem for p in recipes_dir(kind).glob("*.yaml"))
 
 def find_recipe(name_or_path, kind: str = "train") -> Path:
     "Path of a recipe given by shipped name or by path."
     p = Path(str(name_or_path)).expanduser()
-    if p.suffix in (".yaml", ".yml") or p.exists():
-        if not p.exists(): raise RecipeError(f"{p}: recipe file not found")
-        return p
+    if p.suffix in (".yaml", ".yml") or p.exists() or "/" in str(name_or_path):
+        try: return check_input_file(p, "recipe")
+        except PathError as e: raise RecipeError(str(e)) from None
     if (recipes_dir(kind) / f"{name_or_path}.yaml").exists(): return recipes_dir(kind) / f"{name_or_path}.yaml"
     raise unknown_name_error(f"{kind} recipe", name_or_path, list_recipes(kind))
+
+def _yaml_where(e) -> str:
+    mark = getattr(e, "problem_mark", None)
+    return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+
+def _yaml_problem(e) -> str:
+    "A YAML error in one line."
+    return " ".join(str(getattr(e, "problem", None) or e).split())
 
 def read_recipe_yaml(path: Path) -> dict:
     "The mapping in a recipe file; YAML syntax errors name the file and line."
     try: data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as e: raise RecipeError(f"{path}: invalid YAML: {e}") from e
+    except yaml.YAMLError as e: raise RecipeError(f"{path}{_yaml_where(e)}: invalid YAML ({_yaml_problem(e)})") from None
+    except UnicodeDecodeError as e: raise RecipeError(f"{path}: not a text file (invalid UTF-8 at byte {e.start})") from None
+    except OSError as e: raise RecipeError(f"{path}: cannot be read ({e.strerror or type(e).__name__})") from None
     if data is None: data = {}
     if not isinstance(data, dict): raise RecipeError(f"{path}: a recipe is a mapping of sections, got {type(data).__name__}")
     return data
@@ -599,7 +886,8 @@ def apply_overrides(data: dict, overrides: Iterable[str], where: str = "override
         if "=" not in o: raise RecipeError(f"{where}: {o!r} is not of the form section.key=value")
         key, raw = o.split("=", 1)
         try: value = yaml.safe_load(raw)
-        except yaml.YAMLError as e: raise RecipeError(f"{where}: cannot parse the value of {key}: {e}") from e
+        except yaml.YAMLError as e:
+            raise RecipeError(f"{where}: the value of {key} is not valid YAML ({_yaml_problem(e)}): {raw!r}; quote the whole override in the shell") from None
         node, parts = data, key.strip().split(".")
         for p in parts[:-1]:
             node = node.setdefault(p, {})
@@ -612,6 +900,60 @@ def load_recipe(name_or_path, overrides: Iterable[str] = ()) -> Recipe:
     path = find_recipe(name_or_path, "train")
     data = apply_overrides(read_recipe_yaml(path), overrides, where=f"{path}: override")
     recipe = config_from_dict(Recipe, {k: v for k, v in data.items() if k != "grpo"}, str(path))
-    recipe.grpo = check_grpo_args(data.get("grpo") or {}, f"{path}: grpo")
+    grpo = data.get("grpo")
+    if grpo is not None and not isinstance(grpo, dict): raise RecipeError(f"{path}: grpo: expected a mapping of GRPOConfig arguments, got {grpo!r}")
+    recipe.grpo = check_grpo_args(grpo or {}, f"{path}: grpo")
     recipe.path = str(path)
     return recipe
+
+# %% ../nbs/00_core.ipynb #434ff0d6
+def read_run_info(run_dir) -> dict:
+    "A training run directory's `run.json` (what `openrs train` records: recipe, versions, summary)."
+    run_dir = Path(run_dir)
+    if not run_dir.exists(): raise FileNotFoundError(f"{run_dir}: no such training run directory")
+    if not run_dir.is_dir(): raise DataError(f"{run_dir}: a file, not a training run directory")
+    p = run_dir / RUN_FILE
+    if not p.exists(): raise DataError(f"{run_dir}: not a training run directory (no {RUN_FILE}; openrs train writes it)")
+    try: info = json.loads(p.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e: raise DataError(f"{p}: malformed JSON ({e})") from None
+    if not isinstance(info, dict) or not isinstance(info.get("recipe"), dict):
+        raise DataError(f"{p}: no recipe in it (is it the run.json of openrs train?)")
+    return info
+
+RESUME_MAY_CHANGE = ("grpo.max_steps", "grpo.num_train_epochs", "grpo.logging_steps", "grpo.save_steps", "grpo.save_total_limit",
+                     "grpo.report_to", "grpo.run_name", "grpo.disable_tqdm", "grpo.output_dir", "trainer.log_samples", "eval",
+                     "description", "path")  # keys (or whole sections) a resumed run may change: when it stops, logs, saves; how it is evaluated
+_UNSET = "(not set)"
+
+def _leaves(d, prefix: str = "") -> dict:
+    "`{dotted key: value}` of the leaves of nested mappings (a list is a leaf)."
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v: out.update(_leaves(v, f"{prefix}{k}."))
+        else: out[f"{prefix}{k}"] = v
+    return out
+
+def _as_recorded(recipe) -> dict:
+    "A recipe (a `Recipe` or a recorded mapping) as `run.json` holds it, every section filled with today's defaults where it can be."
+    data = json.loads(json.dumps(dataclasses.asdict(recipe) if isinstance(recipe, Recipe) else recipe, default=str))
+    try: typed = config_from_dict(Recipe, {k: v for k, v in data.items() if k not in ("grpo", "path")}, RUN_FILE)
+    except RecipeError: return data  # recorded by another version: compared as it is
+    return {**json.loads(json.dumps(dataclasses.asdict(typed), default=str)), "grpo": data.get("grpo") or {}, "path": data.get("path")}
+
+def recipe_changes(before, after) -> dict[str, tuple]:
+    "`{dotted key: (before, after)}` for every setting where two recipes differ (`Recipe`s or recorded mappings)."
+    a, b = _leaves(_as_recorded(before)), _leaves(_as_recorded(after))
+    return {k: (a.get(k, _UNSET), b.get(k, _UNSET)) for k in sorted(a.keys() | b.keys()) if a.get(k, _UNSET) != b.get(k, _UNSET)}
+
+def check_resume(run_dir, recipe, may_change: Iterable[str] = RESUME_MAY_CHANGE) -> dict[str, tuple]:
+    "The changes resuming `run_dir` with `recipe` makes to the recipe in its `run.json`: those in `may_change` returned (to record), any other refused."
+    may_change = tuple(may_change)
+    changes = recipe_changes(read_run_info(run_dir)["recipe"], recipe)
+    refused = {k: v for k, v in changes.items() if not any(k == m or k.startswith(m + ".") for m in may_change)}
+    if refused:
+        show = lambda v: v if v == _UNSET else repr(v)
+        raise RecipeError(f"{run_dir}: --resume continues the run recorded in its {RUN_FILE}, which trained with other settings ("
+                          + "; ".join(f"{k}: {show(a)} there, {show(b)} now" for k, (a, b) in refused.items())
+                          + "); a resumed run keeps them (its optimizer and schedule come from the checkpoint): drop those overrides, or "
+                          f"start afresh (--overwrite, or another output directory). A resume may change only {', '.join(m for m in may_change if m != 'path')}")
+    return changes

@@ -22,21 +22,22 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, Optional, Sequence
 
-from .core import (EVAL_SETS, SHIPPED_SETS, DataConfig, DataError, RecipeError, iter_jsonl, append_jsonl,
-                         apply_overrides, cache_dir, config_from_dict, find_recipe, last_boxed, list_recipes,
-                         load_shipped_rows, make_conversation, read_jsonl_tolerant, read_recipe_yaml, recipes_dir,
+from .core import (EVAL_SETS, SHIPPED_SETS, SYSTEM_PROMPTS, DataConfig, DataError, DataWarning, RecipeError, iter_jsonl,
+                         append_jsonl, apply_overrides, cache_dir, check_input_file, check_output_dir, check_output_file,
+                         check_weights, config_from_dict, find_recipe, last_boxed, list_recipes, load_shipped_rows, make_conversation,
+                         read_jsonl_tolerant, read_recipe_yaml, recipes_dir, resolve_model, run_directory, system_prompt,
                          unknown_name_error, write_jsonl)
 
 # %% auto #0
-__all__ = ['SCHEMA', 'COLUMN_ALIASES', 'FILE_FORMATS', 'LAYOUT_COMMANDS', 'SAME_COMMANDS', 'MIX_FORMAT', 'DataWarning',
-           'answer_text', 'problem_text', 'file_format', 'read_rows', 'ProblemList', 'resolve_columns', 'to_problems',
+__all__ = ['SCHEMA', 'COLUMN_ALIASES', 'FILE_FORMATS', 'LAYOUT_COMMANDS', 'SAME_COMMANDS', 'MIX_FORMAT', 'answer_text',
+           'problem_text', 'file_format', 'read_rows', 'ProblemList', 'resolve_columns', 'to_problems', 'source_kind',
            'load_problems', 'Stage', 'Funnel', 'load_stage', 'gold_check_cache', 'check_golds_cached',
            'check_gold_answers', 'normalize_problem', 'DuplicateGroup', 'find_duplicates', 'dedup', 'problem_words',
            'ngrams', 'Overlap', 'NgramIndex', 'eval_problems', 'find_overlaps', 'decontaminate', 'contamination_table',
            'PassRate', 'problem_hash', 'pass_rate_cache', 'estimate_pass_rates', 'filter_by_pass_rate',
            'plot_pass_rates', 'SourceSpec', 'ComponentSpec', 'DedupSpec', 'DecontaminationSpec', 'PassRateSpec',
            'FilterSpec', 'DataRecipe', 'load_data_recipe', 'Mix', 'build_mix', 'mix_summary', 'write_mix',
-           'build_recipe_cached', 'train_rows', 'build_train_dataset', 'data_cli']
+           'build_recipe_cached', 'train_rows', 'build_train_dataset', 'check_data_recipe', 'data_cli']
 
 # %% ../nbs/01_data.ipynb #53015632
 SCHEMA = ("id", "problem", "answer", "solution", "source")
@@ -48,8 +49,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "solution": ("solution", "Solution", "reference_solution"),
 }
 
-class DataWarning(UserWarning):
-    "Rows were dropped or changed while loading or filtering data; the message counts them by reason."
+# `DataWarning` (rows dropped, changed or set aside) is `openrs.core`'s, imported above
 
 # %% ../nbs/01_data.ipynb #49b64117
 def answer_text(value) -> tuple[Optional[str], Optional[str]]:
@@ -92,7 +92,9 @@ def file_format(path) -> Optional[str]:
     return fmt if fmt in FILE_FORMATS else None
 
 def _read_text(path: Path) -> str:
-    return gzip.open(path, "rt", encoding="utf-8").read() if path.suffix == ".gz" else path.read_text(encoding="utf-8")
+    try: return gzip.open(path, "rt", encoding="utf-8").read() if path.suffix == ".gz" else path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e: raise DataError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    except (OSError, EOFError) as e: raise DataError(f"{path}: cannot be read ({e})") from None  # a damaged or cut .gz
 
 def _rows_jsonl(path: Path) -> Iterator[tuple[str, dict]]:
     for i, row in iter_jsonl(path):
@@ -230,22 +232,33 @@ def _hub_rows(source: str, split: str, limit: int | None) -> list[tuple[str, dic
 def _looks_like_path(source: str) -> bool:
     return source.startswith((".", "/", "~")) or file_format(source) is not None or source.count("/") > 1
 
+def source_kind(source) -> str:
+    "How a source is read: `shipped`, `recipe` (a data recipe), `file`, `dir` or `hub`; a missing path, an unknown name or file type fails now, before any loading."
+    name = str(source)
+    if name in SHIPPED_SETS: return "shipped"
+    if "/" not in name and not Path(name).exists() and name in list_recipes("data"): return "recipe"
+    path = Path(name).expanduser()
+    if path.is_file():
+        if file_format(path) is None: raise DataError(f"{path}: unknown data file type; use one of {', '.join('.' + f for f in FILE_FORMATS)} (optionally .gz)")
+        check_input_file(path, "data file")
+        return "file"
+    if path.is_dir(): return "dir"
+    if _looks_like_path(name): raise FileNotFoundError(f"{name}: no such file or directory")
+    if "/" not in name: raise unknown_name_error("data set", name, list(SHIPPED_SETS) + list_recipes("data"))
+    return "hub"
+
 def _load_problems(source, split="train", columns=None, limit=None) -> ProblemList:
     name = str(source)
     if limit is not None and limit < 1: raise ValueError(f"limit must be at least 1, not {limit}")
-    if name in SHIPPED_SETS:
+    kind, path = source_kind(name), Path(name).expanduser()
+    if kind == "shipped":
         rows = load_shipped_rows(name)[:limit]
         return to_problems([(f"{name}:{i + 1}", r) for i, r in enumerate(rows)], name, columns, id_prefix=name)
-    if "/" not in name and not Path(name).exists() and name in list_recipes("data"):
-        out = to_problems(read_rows(build_recipe_cached(name) / "problems.jsonl")[:limit], name, columns, id_prefix=name)
-        return out
-    path = Path(name).expanduser()
-    if path.is_file(): return to_problems(read_rows(path)[:limit], str(path), columns)
-    if path.is_dir():
+    if kind == "recipe": return to_problems(read_rows(build_recipe_cached(name) / "problems.jsonl")[:limit], name, columns, id_prefix=name)
+    if kind == "file": return to_problems(read_rows(path)[:limit], str(path), columns)
+    if kind == "dir":
         if (path / "problems.jsonl").exists(): return to_problems(read_rows(path / "problems.jsonl")[:limit], str(path), columns)
         return to_problems(_hub_rows(str(path), split, limit), str(path), columns, id_prefix=path.name)
-    if _looks_like_path(name): raise FileNotFoundError(f"{name}: no such file or directory")
-    if "/" not in name: raise unknown_name_error("data set", name, list(SHIPPED_SETS) + list_recipes("data"))
     return to_problems(_hub_rows(name, split, limit), name, columns, id_prefix=name.split("/")[-1])
 
 def load_problems(source: str, split: str = "train", columns: dict[str, str] | None = None, limit: int | None = None) -> ProblemList:
@@ -488,7 +501,7 @@ def eval_problems(against: Iterable[str] = EVAL_SETS) -> dict[str, ProblemList]:
 
 def find_overlaps(rows: Sequence[dict], against: Iterable[str] | dict = EVAL_SETS, n: int = 8, index: NgramIndex | None = None) -> list[Overlap]:
     "Every (training problem, evaluation problem) pair that shares at least one word n-gram, with its overlap."
-    index = index or NgramIndex(against if isinstance(against, dict) else eval_problems(against), n)
+    if index is None: index = NgramIndex(against if isinstance(against, dict) else eval_problems(against), n)
     out = []
     for r in rows:
         norm = None
@@ -582,8 +595,8 @@ def estimate_pass_rates(rows: Sequence[dict], model="tiny", sampling=None, promp
     "Pass rate of each problem under `model` from `sampling.n` completions, cached per problem on disk as they finish."
     from openrs.answers import grade
     from openrs.generation import SamplingConfig, make_generator
-    sampling = sampling or SamplingConfig(n=8, temperature=0.6, top_p=0.95, max_new_tokens=4096)
-    cache = Path(cache) if cache else pass_rate_cache(model, sampling, prompt, system_text)
+    if sampling is None: sampling = SamplingConfig(n=8, temperature=0.6, top_p=0.95, max_new_tokens=4096)
+    cache = Path(cache) if cache is not None else pass_rate_cache(model, sampling, prompt, system_text)
     done = _read_cache(cache)
     want = {r["id"]: problem_hash(r) for r in rows}
     todo = [r for r in rows if not (r["id"] in done and done[r["id"]].get("hash") == want[r["id"]] and done[r["id"]].get("k") == sampling.n)]
@@ -695,9 +708,13 @@ class PassRateSpec:
     cache: Optional[str] = None  # results file; None: one in the openrs cache named after model and settings
 
     def __post_init__(self):
-        if self.k < 1: raise ValueError(f"k must be at least 1, not {self.k}")
+        from openrs.generation import SamplingConfig
+        SamplingConfig(n=self.k, temperature=self.temperature, top_p=self.top_p, max_new_tokens=self.max_new_tokens, seed=self.seed)  # k and sampling checked there
         if not 0 <= self.min_pass_rate <= self.max_pass_rate <= 1:
             raise ValueError(f"need 0 <= min_pass_rate <= max_pass_rate <= 1, got {self.min_pass_rate} and {self.max_pass_rate}")
+        if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, not {self.batch_size}")
+        if not 0 < self.timeout < math.inf: raise ValueError(f"timeout must be a positive number of seconds, not {self.timeout}")
+        system_prompt(self.prompt)  # an unknown name fails with the valid ones
 
 @dataclass
 class FilterSpec:
@@ -918,7 +935,7 @@ def train_rows(cfg: DataConfig, tokenizer=None) -> tuple[list[dict], Funnel]:
     rows = list(funnel.add(load_stage(probs)))
     if cfg.shuffle: random.Random(cfg.seed).shuffle(rows)
     conv = lambda r: make_conversation(r["problem"], cfg.system_prompt, cfg.system_prompt_text)
-    want = cfg.limit or len(rows)
+    want = len(rows) if cfg.limit is None else cfg.limit
     if cfg.max_prompt_tokens is not None and tokenizer is not None:
         if not getattr(tokenizer, "chat_template", None): raise ValueError("the tokenizer has no chat template: cannot count prompt tokens")
         kept, drops, checked, pos = [], [], 0, 0
@@ -950,12 +967,46 @@ def build_train_dataset(cfg: DataConfig, tokenizer=None):
     return Dataset.from_list(rows)
 
 # %% ../nbs/01_data.ipynb #e5b03f62
+def check_data_recipe(recipe: DataRecipe) -> DataRecipe:
+    "Check, before any work, what a data recipe will read: every source and evaluation set, each pass-rate filter's model, backend and cache file."
+    where = recipe.path or "recipe"
+    def source(name, at):
+        try: source_kind(name)
+        except (FileNotFoundError, ValueError) as e: raise DataError(f"{where}: {at}: {e}") from None
+    for c in recipe.components:
+        for i, s in enumerate(c.sources): source(s.dataset, f"components[{c.name}].sources[{i}]")
+    if recipe.filters.decontaminate.enabled:
+        for name in recipe.filters.decontaminate.against: source(name, "filters.decontaminate.against")
+    for i, spec in enumerate(recipe.filters.pass_rate):
+        at = f"{where}: filters.pass_rate[{i}]"
+        try:
+            _check_generation(spec.model, spec.backend)
+            if spec.cache is not None: check_output_file(spec.cache, "cache")
+        except (FileNotFoundError, ValueError) as e: raise DataError(f"{at}: {e}") from None
+    return recipe
+
+def _check_generation(model: str, backend: str):
+    "The model can be found and its weights read; the backend exists."
+    from openrs.generation import GENERATION_BACKENDS
+    if backend != "auto" and backend not in GENERATION_BACKENDS: raise unknown_name_error("generation backend", backend, [*GENERATION_BACKENDS, "auto"])
+    check_weights(model)  # resolves the name (a missing path fails) and reads the weights' headers
+
+def _columns(pairs: Sequence[str]) -> dict[str, str]:
+    "`--column SRC=DST` pairs as a mapping."
+    bad = [c for c in pairs if "=" not in c or not all(c.split("=", 1))]
+    if bad: raise ValueError(f"--column {bad[0]!r}: use SRC=DST, e.g. question=problem")
+    return dict(c.split("=", 1) for c in pairs)
+
 def _check_recipe(a) -> DataRecipe:
     "The recipe `openrs data check` runs: one source, every row, the cheap filters."
-    columns = dict(c.split("=", 1) for c in a.column)
-    return DataRecipe(components=[ComponentSpec("all", [SourceSpec(a.dataset, a.split, columns, limit=a.limit)])],
+    if a.limit is not None and a.limit < 1: raise ValueError(f"--limit must be at least 1, not {a.limit}")
+    return check_data_recipe(DataRecipe(components=[ComponentSpec("all", [SourceSpec(a.dataset, a.split, _columns(a.column), limit=a.limit)])],
                       filters=FilterSpec(gold_answers=not a.no_gold_check, dedup=DedupSpec(conflicts="drop"),
-                                         decontaminate=DecontaminationSpec(against=a.against.split(","), n=a.n, min_overlap=a.min_overlap)))
+                                         decontaminate=DecontaminationSpec(against=a.against.split(","), n=a.n, min_overlap=a.min_overlap))))
+
+def _write_mix_locked(recipe: DataRecipe, out, progress: bool) -> Mix:
+    "Build a mix into `out`, held for one writer (a fresh directory is removed again if the build fails)."
+    with run_directory(out, "data build"): return build_mix(recipe, out=out, progress=progress)
 
 def data_cli(argv: list[str] | None = None) -> int:
     "`openrs data`: build, check and difficulty-filter training problem sets (data recipes, dedup, decontamination, pass rates)."
@@ -995,27 +1046,38 @@ def data_cli(argv: list[str] | None = None) -> int:
                 desc = " ".join(str(read_recipe_yaml(recipes_dir("data") / f"{name}.yaml").get("description", "")).split())
                 print(f"{name:<20} {desc.split('. ')[0]}")
             return 0
-        if a.cmd == "build":
-            recipe = load_data_recipe(a.recipe, a.set)
-            out = Path(a.out or Path("data") / Path(recipe.path).stem)
-            mix = build_mix(recipe, out=out, progress=not a.quiet)
+        if a.cmd == "build":  # everything checked before the first row is read: the recipe, its sources and models, the output
+            recipe = check_data_recipe(load_data_recipe(a.recipe, a.set))
+            out = check_output_dir(a.out if a.out is not None else Path("data") / Path(recipe.path).stem, "--out")
+            mix = _write_mix_locked(recipe, out, progress=not a.quiet)
             print(out if a.quiet else f"\n{mix_summary(mix)}\nwrote {len(mix.rows):,} problems and the report to {out}/")
             return 0
         if a.cmd == "check":
-            mix = build_mix(_check_recipe(a), out=a.out, progress=False)
+            recipe = _check_recipe(a)
+            if a.out is not None: check_output_dir(a.out, "--out")
+            mix = _write_mix_locked(recipe, a.out, False) if a.out is not None else build_mix(recipe, progress=False)
             print(mix_summary(mix).replace("# mix:", f"# {a.dataset}:", 1))
             return 0
         if a.cmd == "pass-rate":
             from openrs.generation import SamplingConfig
-            probs = _load_problems(a.dataset, a.split, limit=a.limit)
+            if a.k < 1: raise ValueError(f"--k must be at least 1, not {a.k}")
             sampling = SamplingConfig(n=a.k, temperature=a.temperature, top_p=a.top_p, max_new_tokens=a.max_new_tokens, seed=a.seed)
+            if a.limit is not None and a.limit < 1: raise ValueError(f"--limit must be at least 1, not {a.limit}")
+            if a.batch_size < 1: raise ValueError(f"--batch-size must be at least 1, not {a.batch_size}")
+            if not 0 <= a.min_pass_rate <= a.max_pass_rate <= 1:
+                raise ValueError(f"need 0 <= --min-pass-rate <= --max-pass-rate <= 1, got {a.min_pass_rate} and {a.max_pass_rate}")
+            system_prompt(a.prompt)
+            for flag, path in (("--out", a.out), ("--cache", a.cache)):
+                if path is not None: check_output_file(path, flag)
+            _check_generation(a.model, a.backend)
+            probs = _load_problems(a.dataset, a.split, limit=a.limit)
             kw = {"batch_size": a.batch_size} if a.backend != "vllm" else {}
             rates = estimate_pass_rates(probs, a.model, sampling, a.prompt, cache=a.cache, backend=a.backend, **kw)
             s = filter_by_pass_rate(probs, rates, a.min_pass_rate, a.max_pass_rate)
             print(f"pass rates of {len(probs):,} problems under {a.model} ({a.k} samples each): " +
                   ", ".join(f"{k}: {v}" for k, v in s.report["histogram"].items()))
             print(f"kept {s.rows_out:,} in [{a.min_pass_rate:g}, {a.max_pass_rate:g}]; " + ", ".join(f"{k}: {v:,}" for k, v in s.reasons().items()))
-            if a.out: write_jsonl(a.out, s.kept); print(f"wrote {a.out}")
+            if a.out is not None: write_jsonl(a.out, s.kept); print(f"wrote {a.out}")
             return 0
     except (DataError, RecipeError, FileNotFoundError, ValueError) as e:
         print(f"openrs data: error: {e}", file=sys.stderr)

@@ -14,7 +14,6 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import NormalDist
@@ -22,9 +21,10 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .core import (EVAL_CONFIG_FILE, EVAL_SETS, METRICS_FILE, OFFLINE_MODELS, RUN_FILE, SAMPLES_FILE, SHIPPED_SETS, SUMMARY_FILE,
-                         DataError, append_jsonl, iter_jsonl, last_boxed, load_shipped_rows, load_tokenizer, make_conversation,
-                         read_jsonl_tolerant, resolve_model, system_prompt, unknown_name_error, write_jsonl)
+from .core import (CORRUPT_FILE, EVAL_CONFIG_FILE, EVAL_SETS, LOCK_FILE, METRICS_FILE, OFFLINE_MODELS, RUN_FILE, SAMPLES_FILE,
+                         SHIPPED_SETS, SUMMARY_FILE, DataError, EvalSpec, append_jsonl, check_output_dir, check_weights, config_from_dict,
+                         iter_jsonl, last_boxed, load_shipped_rows, load_tokenizer, make_conversation, read_jsonl_tolerant, read_run_info,
+                         resolve_model, run_directory, system_prompt, unknown_name_error, write_jsonl)
 from .generation import (DEFAULT_BATCH_SIZE, GENERATION_BACKENDS, Generator, SamplingConfig, check_context, context_length,
                                derive_seed, make_generator, prompt_lengths)
 from .answers import BENCHMARK_OPTIONS, grade, squash
@@ -41,9 +41,8 @@ __all__ = ['MINERVA_EXCLUDED_ALTERNATIVES', 'BENCHMARKS', 'PAPER_BENCHMARKS', 'D
            'check_benchmarks', 'check_count', 'check_seconds', 'run_eval', 'default_backend_name', 'benchmark_summary',
            'summarize_samples', 'paper_interval', 'results_table', 'write_summary', 'paper_curve', 'benchmark_names',
            'read_run', 'summarize_run', 'regrade_run', 'compare_runs', 'comparison_table', 'Checkpoint',
-           'read_run_info', 'run_checkpoints', 'select_checkpoints', 'sweep_settings', 'sweep_checkpoints',
-           'check_validation', 'best_checkpoint', 'sweep_summary', 'sweep_table', 'write_sweep', 'load_sweep',
-           'eval_cli', 'plot_results']
+           'run_checkpoints', 'select_checkpoints', 'sweep_settings', 'sweep_checkpoints', 'check_validation',
+           'best_checkpoint', 'sweep_summary', 'sweep_table', 'write_sweep', 'load_sweep', 'eval_cli', 'plot_results']
 
 # %% ../nbs/05_eval.ipynb #693a58c4
 def pass_at_k(n: int,  # samples drawn for the problem
@@ -292,9 +291,9 @@ class EvalConfig:
     model: str  # hub id, local path or offline name ("tiny")
     prompt: str = "open_rs"  # system prompt name in `openrs.core.SYSTEM_PROMPTS`
     system_text: str | None = None  # a literal system prompt, overriding `prompt`
-    temperature: float = 0.6  # the paper's evaluation: 0.6
-    top_p: float = 0.95  # the paper's evaluation: 0.95
-    max_new_tokens: int = 32768  # the paper's evaluation: 32,768
+    temperature: float = EvalSpec.temperature  # the paper's evaluation: 0.6 (defaults: `openrs.core.EvalSpec`)
+    top_p: float = EvalSpec.top_p  # the paper's evaluation: 0.95
+    max_new_tokens: int = EvalSpec.max_new_tokens  # the paper's evaluation: 32,768
     seed: int = 0  # base sampling seed
     dtype: str = "auto"  # weights' dtype when loading (auto, bfloat16, float16, float32)
 
@@ -417,18 +416,6 @@ def verify_rows(rows: list[dict],
     return stats
 
 # %% ../nbs/05_eval.ipynb #259fb6a5
-@contextmanager
-def _run_lock(path: Path):
-    "An exclusive lock on a run directory for the duration of the block (released by the OS if the process dies)."
-    try: import fcntl
-    except ImportError: yield; return  # no fcntl (Windows): no lock
-    with open(path / ".lock", "w") as f:
-        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RuntimeError(f"{path}: another openrs eval is writing to this run directory; wait for it or choose another --out") from None
-        try: yield
-        finally: fcntl.flock(f, fcntl.LOCK_UN)
-
 def _openrs_version() -> str:
     import openrs
     return getattr(openrs, "__version__", "unknown")
@@ -469,13 +456,14 @@ class EvalRun:
         self.stats = Counter()  # reused, corrupt, duplicates, generated, tampered, regold, unchecked, unknown, irreproducible
 
     def __enter__(self):
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._lock = _run_lock(self.path); self._lock.__enter__()
+        # one writer (`openrs.core.run_directory`); a fresh directory that fails before its first sample is removed again
+        self._hold = run_directory(self.path, "eval", keep=lambda d: (d / SAMPLES_FILE).exists())
+        self._hold.__enter__()
         try: self._check_config(); self._check_files(); self._load_samples()
-        except BaseException: self._lock.__exit__(*sys.exc_info()); raise
+        except BaseException: self._hold.__exit__(*sys.exc_info()); raise
         return self
 
-    def __exit__(self, *exc): return self._lock.__exit__(*exc)
+    def __exit__(self, *exc): return self._hold.__exit__(*exc)
 
     def config_record(self) -> dict:
         "What `config.json` holds."
@@ -530,7 +518,7 @@ class EvalRun:
         with open(p, "rb") as f:
             f.seek(max(0, p.stat().st_size - 1)); ends_clean = f.read(1) in (b"\n", b"")
         if bad or not ends_clean or checked:
-            if bad: append_jsonl(self.path / "corrupt-lines.jsonl", [{**b, "found": time.strftime("%Y-%m-%dT%H:%M:%S%z")} for b in bad])
+            if bad: append_jsonl(self.path / CORRUPT_FILE, [{**b, "found": time.strftime("%Y-%m-%dT%H:%M:%S%z")} for b in bad])
             write_jsonl(p, self.done.values())  # good (and re-checked) rows, atomically: the next append starts on a fresh line
             self.stats["corrupt"] = len(bad)
 
@@ -678,18 +666,16 @@ def run_eval(config: EvalConfig,
         if state["generator"] is None:
             state["generator"] = make_generator(config.model, backend=backend, progress=False, **_generator_kwargs(name, gen_kwargs))
         return state["generator"]
-    t0, n_tok, fresh = time.time(), 0, not run.path.exists()
+    t0, n_tok = time.time(), 0
     try:
-        with run:
+        with run:  # a fresh run directory that fails before any sample (e.g. the model would not load) is removed again
             chunks = {n: eval_chunks(problems[n], chunk) for n in names}
             todo = {n: [c for c in cs if any(run.missing(n, r["id"], k) for r in c)] for n, cs in chunks.items()}
-            if any(todo.values()): _check_prompts_fit(config, todo, generator)
+            if any(todo.values()):
+                if generator is None: check_weights(config.model)  # a checkpoint cut short is named now, not after the tokenizer loads
+                _check_prompts_fit(config, todo, generator)
             for n in names: n_tok += _eval_benchmark(run, factory, n, chunks[n], k, grade_timeout, progress)
             summary = _finish_run(run, problems, k, limit, n_boot, n_tok, time.time() - t0, state["generator"], dict(chunk=chunk, batch_size=batch))
-    except BaseException:
-        if fresh and not run.samples_path.exists():  # failed before any sample (e.g. the model would not load): leave no empty run
-            import shutil; shutil.rmtree(run.path, ignore_errors=True)
-        raise
     finally:
         if generator is None and state["generator"] is not None: state["generator"].close()  # free the accelerator for the next model
     summary["stats"] = dict(run.stats)
@@ -910,7 +896,7 @@ def summarize_run(run_dir, benchmarks: Iterable[str] | None = None, k: int | Non
     summary["run_dir"] = run["path"]
     if any(run["checked"].values()): summary["checked"] = run["checked"]
     if write:
-        with _run_lock(Path(run_dir)): write_summary(run_dir, summary)
+        with run_directory(run_dir, "eval --summarize"): write_summary(run_dir, summary)
     return summary
 
 # %% ../nbs/05_eval.ipynb #184c7754
@@ -924,7 +910,7 @@ def regrade_run(run_dir, grade_timeout: float = 10.0, progress: bool = True, n_b
     groups = defaultdict(list)
     for r in run["rows"]: groups[(r["benchmark"], r["problem_id"])].append(r)
     changed = 0
-    with _run_lock(run_dir):
+    with run_directory(run_dir, "eval --regrade"):
         for (b, pid), rs in tqdm(groups.items(), desc="regrading", unit="problem", disable=not progress):
             bench, problems = lookup(b) or (None, {})
             row = problems.get(pid)
@@ -992,19 +978,6 @@ class Checkpoint:
     model: str  # what `EvalConfig.model` gets: a checkpoint directory, or the starting model's name or path
     label: str  # "start", "checkpoint-N" or "final"
 
-def read_run_info(run_dir) -> dict:
-    "A training run directory's `run.json` (what `openrs train` records: recipe, versions, summary)."
-    run_dir = Path(run_dir)
-    if not run_dir.exists(): raise FileNotFoundError(f"{run_dir}: no such training run directory")
-    if not run_dir.is_dir(): raise DataError(f"{run_dir}: a file, not a training run directory")
-    p = run_dir / RUN_FILE
-    if not p.exists(): raise DataError(f"{run_dir}: not a training run directory (no {RUN_FILE}; openrs train writes it)")
-    try: info = json.loads(p.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as e: raise DataError(f"{p}: malformed JSON ({e})") from None
-    if not isinstance(info, dict) or not isinstance(info.get("recipe"), dict):
-        raise DataError(f"{p}: no recipe in it (is it the run.json of openrs train?)")
-    return info
-
 def run_checkpoints(run_dir) -> list[Checkpoint]:
     "The models of a training run by step: the starting model (0), every complete `checkpoint-N`, and the final one if no checkpoint has its step."
     run_dir = Path(run_dir).resolve()
@@ -1041,18 +1014,17 @@ def select_checkpoints(checkpoints: Sequence[Checkpoint], spec: str = "all") -> 
         raise ValueError(f"no checkpoint at step {', '.join(map(str, missing))}: the run has steps {', '.join(map(str, sorted(have))) or 'none'}")
     return [have[s] for s in steps]
 
-def sweep_settings(info: dict, **given) -> dict:
-    "A sweep's EvalConfig fields (but the model), benchmarks, k and limit: as given, else the recipe's `eval` section, else defaults."
+def sweep_settings(info: dict, where: str = RUN_FILE, **given) -> dict:
+    "A sweep's EvalConfig fields (but the model), benchmarks, k and limit: as given, else the recipe's `eval` section (`openrs.core.EvalSpec`)."
     recipe = info.get("recipe") or {}
-    section = recipe["eval"] if isinstance(recipe.get("eval"), dict) else {}
+    section = config_from_dict(EvalSpec, recipe.get("eval"), f"{where}: recipe.eval")  # checked as a recipe's section is
     data = recipe.get("data") or {}
+    as_trained = section.prompt is None  # the system prompt the run trained with
     defaults = {**{f.name: f.default for f in dataclasses.fields(EvalConfig) if f.name != "model"},
-                "prompt": data.get("system_prompt") or "open_rs", "system_text": data.get("system_prompt_text"),  # as trained
-                "benchmarks": ["paper"], "k": 16, "limit": None}
-    out = {}
-    for key, default in defaults.items():
-        value = given.get(key) if given.get(key) is not None else section.get(key)
-        out[key] = default if value is None else value
+                **{f.name: getattr(section, f.name) for f in dataclasses.fields(EvalSpec)},
+                "prompt": (data.get("system_prompt") if data.get("system_prompt") is not None else "open_rs") if as_trained else section.prompt,
+                "system_text": data.get("system_prompt_text") if as_trained else None}
+    out = {key: given[key] if given.get(key) is not None else default for key, default in defaults.items()}
     if given.get("prompt") is not None and given.get("system_text") is None: out["system_text"] = None  # a prompt asked for by name
     return out
 
@@ -1093,7 +1065,7 @@ def sweep_checkpoints(run_dir,  # a training run directory (openrs train)
     run_dir = Path(run_dir)
     info = read_run_info(run_dir)
     if unknown := set(sampling) - set(SAMPLING_FIELDS): raise TypeError(f"unknown sampling settings: {', '.join(sorted(unknown))}")
-    st = sweep_settings(info, benchmarks=benchmarks, k=k, limit=limit, **sampling)
+    st = sweep_settings(info, str(run_dir / RUN_FILE), benchmarks=benchmarks, k=k, limit=limit, **sampling)
     names = check_benchmarks(st["benchmarks"])
     check_count("k", st["k"]); check_seconds("grade_timeout", grade_timeout)
     if st["limit"] is not None: check_count("limit", st["limit"])
@@ -1102,32 +1074,34 @@ def sweep_checkpoints(run_dir,  # a training run directory (openrs train)
     selected = select_checkpoints(run_checkpoints(run_dir), checkpoints)
     out = Path(out) if out is not None else run_dir / SWEEP_DIR
     settings = {f: st[f] for f in SAMPLING_FIELDS}
-    old = _read_sweep(out)
-    if old and old.get("settings") != settings:
-        diffs = [f"{f}: {old.get('settings', {}).get(f)!r} there, {v!r} here" for f, v in settings.items() if old.get("settings", {}).get(f) != v]
-        raise RunMismatch(f"{out} holds a sweep with other sampling settings ({'; '.join(diffs)}); steps evaluated differently are never "
-                          "drawn in one curve: choose another sweep folder (--out) or the same settings")
-    fresh, done = {}, set()
-    while todo := [c for c in selected if (c.step, c.model) not in done]:
-        for c in todo:
-            done.add((c.step, c.model))
-            if c.step == 0: _load_generated_models(c.model)
-            config = dataclasses.replace(template, model=c.model)
-            try: identity = model_identity(c.model)
-            except FileNotFoundError as e:  # a checkpoint rotated away (save_total_limit) since it was listed
-                print(f"openrs eval: {c.label} skipped: {e}", file=sys.stderr); continue
-            fp = config_fingerprint(config, identity)
-            step_dir = out / f"step-{c.step}-{fp[:8]}"
-            if progress: print(f"step {c.step} ({c.label}): {step_dir}", file=sys.stderr)
-            run_eval(config, names, st["k"], step_dir, limit=st["limit"], backend=backend, generator_kwargs=generator_kwargs,
-                     chunk_prompts=chunk_prompts, grade_timeout=grade_timeout, n_boot=n_boot, progress=progress)
-            fresh[c.step] = dict(step=c.step, label=c.label, model=c.model, digest=identity.get("digest") or identity.get("hub_id"),
-                                 fingerprint=fp, run_dir=step_dir.name)
-            present = {x.step: _model_digest(x.model) for x in run_checkpoints(run_dir)}
-            write_sweep(out, sweep_summary(out, _current_entries(old.get("steps", []), fresh, present, out), names, st["k"], settings,
-                                           str(run_dir), validation, n_boot))
-        if checkpoints == "all" or checkpoints.startswith("every:"):  # what appeared while the others were evaluated
-            selected = select_checkpoints(run_checkpoints(run_dir), checkpoints)
+    # one writer per sweep folder: steps and sweep.json come from one process (a fresh folder that fails empty is removed again)
+    with run_directory(out, "eval --checkpoints", keep=lambda d: any(p.name != LOCK_FILE for p in d.iterdir())):
+        old = _read_sweep(out)
+        if old and old.get("settings") != settings:
+            diffs = [f"{f}: {old.get('settings', {}).get(f)!r} there, {v!r} here" for f, v in settings.items() if old.get("settings", {}).get(f) != v]
+            raise RunMismatch(f"{out} holds a sweep with other sampling settings ({'; '.join(diffs)}); steps evaluated differently are never "
+                              "drawn in one curve: choose another sweep folder (--out) or the same settings")
+        fresh, done = {}, set()
+        while todo := [c for c in selected if (c.step, c.model) not in done]:
+            for c in todo:
+                done.add((c.step, c.model))
+                if c.step == 0: _load_generated_models(c.model)
+                config = dataclasses.replace(template, model=c.model)
+                try: identity = model_identity(c.model)
+                except FileNotFoundError as e:  # a checkpoint rotated away (save_total_limit) since it was listed
+                    print(f"openrs eval: {c.label} skipped: {e}", file=sys.stderr); continue
+                fp = config_fingerprint(config, identity)
+                step_dir = out / f"step-{c.step}-{fp[:8]}"
+                if progress: print(f"step {c.step} ({c.label}): {step_dir}", file=sys.stderr)
+                run_eval(config, names, st["k"], step_dir, limit=st["limit"], backend=backend, generator_kwargs=generator_kwargs,
+                         chunk_prompts=chunk_prompts, grade_timeout=grade_timeout, n_boot=n_boot, progress=progress)
+                fresh[c.step] = dict(step=c.step, label=c.label, model=c.model, digest=identity.get("digest") or identity.get("hub_id"),
+                                     fingerprint=fp, run_dir=step_dir.name)
+                present = {x.step: _model_digest(x.model) for x in run_checkpoints(run_dir)}
+                write_sweep(out, sweep_summary(out, _current_entries(old.get("steps", []), fresh, present, out), names, st["k"], settings,
+                                               str(run_dir), validation, n_boot))
+            if checkpoints == "all" or checkpoints.startswith("every:"):  # what appeared while the others were evaluated
+                selected = select_checkpoints(run_checkpoints(run_dir), checkpoints)
     return load_sweep(out, validation) if (out / SWEEP_FILE).exists() else {}
 
 # %% ../nbs/05_eval.ipynb #f40f6b7f
@@ -1272,6 +1246,7 @@ def eval_cli(argv: list[str] | None = None) -> int:
         for flag, value in (("--k", a.k), ("--limit", a.limit), ("--batch-size", a.batch_size), ("--chunk", a.chunk)):
             if value is not None: check_count(flag, value)
         check_seconds("--grade-timeout", a.grade_timeout)
+        if a.out is not None: check_output_dir(a.out, "--out")  # before any model loads
         if a.select_on and not a.checkpoints: raise ValueError("--select-on chooses among checkpoints: give --checkpoints too")
         gen_kwargs = {"batch_size": a.batch_size} if a.batch_size is not None else {}
         if a.compare:

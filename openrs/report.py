@@ -19,8 +19,8 @@ from typing import Iterable, Sequence
 import matplotlib
 from matplotlib.figure import Figure
 
-from .core import (DataError, EVAL_CONFIG_FILE, METRICS_FILE, RUN_FILE, SAMPLES_FILE, SUMMARY_FILE, read_jsonl_tolerant,
-                         unknown_name_error)
+from .core import (DataError, EVAL_CONFIG_FILE, METRICS_FILE, RUN_FILE, SAMPLES_FILE, SUMMARY_FILE, check_output_dir,
+                         read_jsonl_tolerant, run_directory, unknown_name_error)
 
 # %% auto #0
 __all__ = ['TRAINING_PANELS', 'DEFAULT_PANELS', 'SIGNAL_THRESHOLDS', 'PAPER_ROWS', 'PAPER_EXPERIMENTS', 'PAPER_FIGURES',
@@ -817,6 +817,8 @@ def write_report(paths: Iterable,  # run directories (training or evaluation), o
                  select_on: str | None = None,  # the validation benchmark to choose each sweep's best step on (default: the sweep's)
                  paper_curves: Sequence[str] = PAPER_EXPERIMENTS) -> Path:  # the paper's experiments drawn beside sweeps
     "Read runs, write their figures (PNG) and `report.md` into `out`; returns the path of `report.md`."
+    out = check_output_dir(out, "report directory")  # before any run is read
+    paper_rows = [paper_row(r) for r in paper_rows]  # a misspelled row fails even when no evaluation run would draw it
     train, evals = load_runs(paths, labels, n_boot)
     paper_curves = [paper_experiment(e) for e in paper_curves]
     sweeps = [run_sweep(r, select_on) for r in train]
@@ -858,10 +860,10 @@ def write_report(paths: Iterable,  # run directories (training or evaluation), o
         if cmp: md += ["### Paired comparisons", "", *[x + "\n" for x in cmp]]
     set_aside = [f"- `{r.name}`: {p}" for r in [*train, *evals] for p in r.problems]
     if set_aside: md += ["## Set aside while reading", "", *set_aside, ""]
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    for name, fig in figures.items(): _save(fig, out / name)
-    for name in set(REPORT_FIGURES) - set(figures): (out / name).unlink(missing_ok=True)  # an earlier report's, not this one's
-    _write_text(out / REPORT_FILE, "\n".join(md).rstrip() + "\n")
+    with run_directory(out, "report"):  # one writer; a fresh folder whose writing fails is removed again
+        for name, fig in figures.items(): _save(fig, out / name)
+        for name in set(REPORT_FIGURES) - set(figures): (out / name).unlink(missing_ok=True)  # an earlier report's, not this one's
+        _write_text(out / REPORT_FILE, "\n".join(md).rstrip() + "\n")
     return out / REPORT_FILE
 
 # %% ../nbs/06_report.ipynb #ad028f79
@@ -885,6 +887,7 @@ def report_cli(argv: list[str] | None = None) -> int:
     try:
         if a.smoothing is not None and not 0 <= a.smoothing < 1: raise ValueError(f"--smoothing must be in [0, 1), not {a.smoothing}")
         if a.bootstrap < 1: raise ValueError(f"--bootstrap must be at least 1, not {a.bootstrap}")
+        check_output_dir(a.out, "--out")
         path = write_report(a.runs, a.out, a.labels, a.panels, a.smoothing, a.steps, a.paper_rows, a.bootstrap, a.select_on, a.paper_curves)
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f"openrs report: error: {e}", file=sys.stderr)

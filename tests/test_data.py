@@ -28,14 +28,14 @@ def test_open_rs_clean_funnel(clean):
     "Every stage's rows in and out, and why, on the paper's 7,000 problems (no model-based filter)."
     stages = {s["stage"]: s for s in clean["funnel"]}
     assert [(s["stage"], s["rows_in"], s["rows_out"]) for s in clean["funnel"]] == [
-        ("load", 7000, 6999), ("select", 6999, 6999), ("gold answers", 6999, 6913), ("dedup", 6913, 6664),
-        ("decontaminate", 6664, 6638), ("draw counts", 6638, 6638)], clean["funnel"]
+        ("load", 7000, 6999), ("select", 6999, 6999), ("gold answers", 6999, 6915), ("dedup", 6915, 6666),
+        ("decontaminate", 6666, 6640), ("draw counts", 6640, 6640)], clean["funnel"]
     assert stages["load"]["reasons"] == {"no answer and no \\boxed{} in the solution": 1}
-    assert stages["gold answers"]["reasons"] == {"math-verify finds no expression in it": 86}
+    assert stages["gold answers"]["reasons"] == {"math-verify finds no expression in it": 84}
     assert stages["dedup"]["reasons"] == {"duplicate (verbatim)": 138, "conflicting answers": 68, "duplicate (normalised)": 43}
     assert stages["decontaminate"]["reasons"] == {"overlaps math500": 15, "overlaps olympiadbench": 11}
-    assert Counter(r["component"] for r in clean["rows"]) == {"hard": 5680, "easy": 958}
-    assert len({r["id"] for r in clean["rows"]}) == 6638
+    assert Counter(r["component"] for r in clean["rows"]) == {"hard": 5682, "easy": 958}
+    assert len({r["id"] for r in clean["rows"]}) == 6640
 
 
 def test_open_rs_clean_duplicates_and_contamination(clean):
@@ -58,10 +58,10 @@ def test_open_rs_clean_output(clean):
     "Every dropped row is accounted for, nothing left is a duplicate, and the report files are there."
     out, rows = clean["out"], clean["rows"]
     dropped = read_jsonl(out / "dropped.jsonl")
-    assert len(dropped) == 7000 - 6638 and len({d["id"] for d in dropped} | {r["id"] for r in rows}) == 7000
+    assert len(dropped) == 7000 - 6640 and len({d["id"] for d in dropped} | {r["id"] for r in rows}) == 7000
     assert not find_duplicates(rows)
     assert (out / "funnel.png").stat().st_size > 10_000
-    assert "| decontaminate | 6,664 | 26 | 6,638 |" in (out / "funnel.md").read_text()
+    assert "| decontaminate | 6,666 | 26 | 6,640 |" in (out / "funnel.md").read_text()
 
 
 def test_train_dataset_from_recipe_name(clean):

@@ -5,7 +5,7 @@ import json, os, signal, subprocess, sys, time
 
 import pytest
 
-from openrs.core import read_jsonl
+from openrs.core import RunBusy, read_jsonl
 from openrs.eval import EvalConfig, read_samples, run_eval
 
 K, LIMIT, MAX_NEW, CHUNK = 4, 20, 48, 3  # calls of 3 problems, batches of one problem: a kill can land inside a call
@@ -38,7 +38,7 @@ def test_kill_then_resume_equals_uninterrupted(tmp_path):
     proc = start_eval(out)
     samples = out / "samples.jsonl"
     wait_for_rows(proc, samples, 2 * K)  # two problems: the first call (3 problems) is unfinished
-    with pytest.raises(RuntimeError, match="another openrs eval is writing"):  # the running process holds the lock
+    with pytest.raises(RunBusy, match=rf"another openrs eval \(pid {proc.pid}, since .*\) is writing {out}"):  # the running process holds it
         run_eval(EvalConfig("tiny", max_new_tokens=MAX_NEW, temperature=1.0), "aime24", k=K, run_dir=out, limit=LIMIT, progress=False)
     proc.kill(); proc.wait()
     assert proc.returncode == -signal.SIGKILL
