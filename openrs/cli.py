@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import sys
 
 # %% auto #0
-__all__ = ['COMMANDS', 'usage', 'recipes_cli', 'datasets_cli', 'tiny_model_cli', 'main']
+__all__ = ['COMMANDS', 'usage', 'recipes_cli', 'datasets_cli', 'tiny_model_cli', 'quiet_deepspeed_on_cpu', 'main']
 
 # %% ../nbs/09_cli.ipynb #80780fc0
 COMMANDS: dict[str, str] = {
@@ -81,6 +82,13 @@ def tiny_model_cli(argv=None) -> int:
     return 0
 
 # %% ../nbs/09_cli.ipynb #aadb7a8a
+def quiet_deepspeed_on_cpu():
+    "Without a GPU, tell DeepSpeed (imported by accelerate whenever it is installed) to use its CPU accelerator instead of warning that it had to."
+    import importlib.util
+    if "DS_ACCELERATOR" in os.environ or importlib.util.find_spec("deepspeed") is None: return
+    import torch
+    if not torch.cuda.is_available(): os.environ["DS_ACCELERATOR"] = "cpu"
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `openrs` command."
     argv = sys.argv[1:] if argv is None else argv
@@ -91,4 +99,5 @@ def main(argv: list[str] | None = None) -> int:
         close = difflib.get_close_matches(name, COMMANDS, n=1)
         print(f"openrs: unknown command {name!r}." + (f" Did you mean {close[0]!r}?" if close else "") + f" Commands: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
+    quiet_deepspeed_on_cpu()
     return _load(COMMANDS[name])(rest) or 0

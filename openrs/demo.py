@@ -11,6 +11,7 @@ import json
 import math
 import platform
 import random
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,8 @@ from typing import Callable, Optional, Sequence
 
 import torch
 
-from .core import (KIT_VERSION, OFFLINE_MODELS, THINK_END, TinyModelSpec, _save_atomically, build_tiny_model,
+from .core import (DataError, RecipeError, check_output_dir, run_directory,
+                   KIT_VERSION, OFFLINE_MODELS, THINK_END, TinyModelSpec, _save_atomically, build_tiny_model,
                          build_tokenizer, cache_dir, load_model, load_tokenizer, make_conversation, package_dir,
                          save_tokenizer, write_jsonl)
 from .grpo import GENERATED_DATASETS, METRICS_FILE, train
@@ -396,8 +398,15 @@ def demo_cli(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     a = p.parse_args(argv)
     transformers.logging.set_verbosity_error(); transformers.logging.disable_progress_bar()
-    res = run_demo(a.output_dir, DemoConfig(seed=a.seed, control=a.control), a.overrides, a.threads, progress=not a.quiet,
-                   build_warm_start=a.build_warm_start)
+    try:  # D1: every flag checked before any work; errors in one line
+        if a.threads < 1: raise ValueError(f"--threads must be at least 1, not {a.threads}")
+        if a.seed < 0: raise ValueError(f"--seed must be a non-negative integer, not {a.seed}")
+        out = check_output_dir(a.output_dir, "--output-dir")
+        with run_directory(out, "demo"):  # one writer (the GRPO stage holds out/grpo itself)
+            res = run_demo(out, DemoConfig(seed=a.seed, control=a.control), a.overrides, a.threads, progress=not a.quiet,
+                           build_warm_start=a.build_warm_start)
+    except (RecipeError, DataError, FileNotFoundError, ValueError) as e:
+        print(f"openrs demo: error: {e}", file=sys.stderr); return 2
     print(res.summary())
     print(f"figure: {Path(a.output_dir) / 'demo.png'}; results: {Path(a.output_dir) / 'demo.json'}")
     return 0

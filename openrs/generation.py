@@ -127,7 +127,7 @@ class TransformersGenerator(Generator):
         import torch
         if batch_size < 1: raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         if isinstance(model, (str, Path)):
-            device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+            device = device if device is not None else ("cuda" if torch.cuda.is_available() else "cpu")
             if tokenizer is None: tokenizer = load_tokenizer(model)
             model = load_model(model, dtype=dtype, device=device)
         if tokenizer is None: raise ValueError("pass the tokenizer along with a model object")

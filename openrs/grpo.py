@@ -5,6 +5,7 @@
 # %% ../nbs/03_grpo.ipynb #ebcdcc38
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -12,6 +13,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,8 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import torch
 
-from .core import (METRICS_FILE, RUN_FILE, SAMPLES_FILE, Recipe, RecipeError, TrainerConfig, DataError, append_jsonl,
+from .core import (check_output_dir, check_resume, check_weights, read_run_info, run_directory,
+                   METRICS_FILE, RUN_FILE, SAMPLES_FILE, Recipe, RecipeError, TrainerConfig, DataError, append_jsonl,
                          load_recipe, load_model, load_tokenizer, read_jsonl_tolerant, resolve_model, unknown_name_error, write_jsonl)
 
 # %% auto #0
@@ -249,7 +252,7 @@ def grpo_args(recipe: Recipe, output_dir: str | Path | None = None, reward_weigh
     from trl import GRPOConfig
     where = f"{recipe.path or 'recipe'}: grpo"
     kw = cpu_precision(checkpointing_args({**recipe.grpo, **overrides}), where)
-    kw["output_dir"] = str(output_dir or kw.get("output_dir") or "runs/openrs")
+    kw["output_dir"] = str(output_dir if output_dir is not None else kw.get("output_dir", "runs/openrs"))
     if reward_weights is not None: kw["reward_weights"] = list(reward_weights)
     kw.setdefault("report_to", "none")
     kw.setdefault("disable_tqdm", False)
@@ -494,6 +497,7 @@ def prepare_training(recipe: Recipe, output_dir: str | Path | None = None, **grp
         funcs.append(f); weights.append(0.0)
         if name == "accuracy": accuracy = f.__name__
     model_path, config = _model_config(recipe.model.name_or_path, recipe.model.revision, f"{where}: model")
+    check_weights(model_path)  # T3: a checkpoint cut short is named now, before the data set is built
     tokenizer = load_tokenizer(model_path, revision=recipe.model.revision) if recipe.model.revision else load_tokenizer(model_path)
     data = recipe.data
     if data.dataset in GENERATED_DATASETS: data = dataclasses.replace(data, dataset=str(GENERATED_DATASETS[data.dataset]()))
@@ -543,7 +547,7 @@ def _trim_logs(output_dir: Path, step: int) -> float:
     for name in (METRICS_FILE, SAMPLES_FILE):
         p = output_dir / name
         if not p.exists(): continue
-        rows, _ = read_jsonl_tolerant(p)  # a line cut short by the kill is dropped
+        rows, _ = read_jsonl_tolerant(p, set_aside=True)  # a line cut short by the kill: copied to corrupt-lines.jsonl, with a warning
         rows = [r for r in rows if r.get("step", 0) <= step]
         write_jsonl(p, rows)
         if name == METRICS_FILE and rows: elapsed = rows[-1].get("elapsed_s") or 0.0
@@ -567,17 +571,27 @@ def train(recipe: Recipe | str | Path, overrides: Iterable[str] = (),  # recipe 
     "Run GRPO from a recipe with TRL; returns where the run is and what it logged."
     if not isinstance(recipe, Recipe): recipe = load_recipe(recipe, overrides)
     elif overrides: raise ValueError("overrides apply to a recipe name or path; change the Recipe object directly")
-    plan = prepare_training(recipe, output_dir, **grpo_overrides)
-    out = Path(plan.args.output_dir)
+    if output_dir is None: output_dir = grpo_overrides.pop("output_dir", recipe.grpo.get("output_dir", "runs/openrs"))
+    out = check_output_dir(output_dir, "--output-dir")  # T1: before any work
+    main = int(os.environ.get("RANK", "0")) == 0  # the main process holds the directory for the whole run (one writer)
+    keep = lambda d: any(d.glob("checkpoint-*")) or (d / METRICS_FILE).exists()  # a failed fresh run leaves nothing, a started one stays
+    with (run_directory(out, "train", keep) if main else contextlib.nullcontext()):
+        return _train_in(recipe, out, resume, overwrite, trainer_cls, callbacks, main, grpo_overrides)
+
+def _train_in(recipe, out, resume, overwrite, trainer_cls, callbacks, main, grpo_overrides) -> TrainRun:
+    "`train`'s body, run while the output directory is held."
+    plan = prepare_training(recipe, out, **grpo_overrides)
     checkpoint = latest_checkpoint(out)
     if resume and checkpoint is None: raise FileNotFoundError(f"{out}: no checkpoint-N directory to resume from")
+    changes = check_resume(out, recipe) if resume else {}  # T2: a resume keeps its recipe (max_steps, logging, saving, eval may change)
     if not resume and checkpoint is not None and not overwrite:
         raise FileExistsError(f"{out} holds checkpoints of an earlier run ({Path(checkpoint).name}): resume it (--resume) or start afresh (--overwrite)")
     if not resume:  # afresh: an earlier run's logs and checkpoints go (a later --resume must not continue the old run)
         for name in (METRICS_FILE, SAMPLES_FILE):
             if (out / name).exists(): (out / name).unlink()
         import shutil
-        for old in out.glob("checkpoint-*"): shutil.rmtree(old)
+        if main:
+            for old in out.glob("checkpoint-*"): shutil.rmtree(old, ignore_errors=True)
     dtype = recipe.model.dtype if has_cuda() or plan.args.bf16 else "float32"  # CPU: float32 unless a declared CPU run asked for bf16
     attn = recipe.model.attn_implementation if has_cuda() or recipe.model.attn_implementation != "flash_attention_2" else None
     kw = {k: v for k, v in (("attn_implementation", attn), ("revision", recipe.model.revision)) if v}
@@ -589,8 +603,13 @@ def train(recipe: Recipe | str | Path, overrides: Iterable[str] = (),  # recipe 
     out.mkdir(parents=True, exist_ok=True)
     info = {"recipe": dataclasses.asdict(recipe), "versions": _versions(), "device": str(plan.args.device),
             "resumed_from": checkpoint if resume else None, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    if resume:  # T2: the record says what changed, and from which step
+        info["resumes"] = [*read_run_info(out).get("resumes", []), {"from": Path(checkpoint).name, "started": info["started"],
+                                                                   "changed": {k: list(v) for k, v in changes.items()}}]
     (out / RUN_FILE).write_text(json.dumps(info, indent=1, default=str))
-    with out_of_memory_hint(plan.args):
+    with out_of_memory_hint(plan.args), warnings.catch_warnings():
+        # TRL 1.16 reads `model.is_gradient_checkpointing`, which transformers 5.24+ deprecates: upstream's, not the user's to fix
+        warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
         result = trainer.train(resume_from_checkpoint=checkpoint if resume else None)
     trainer.save_model(str(out))
     info["summary"] = result.metrics
@@ -612,7 +631,7 @@ def train_cli(argv: list[str] | None = None) -> int:
     p.add_argument("--overwrite", action="store_true", help="start afresh even if the output directory holds checkpoints")
     p.add_argument("--report-to", help="experiment tracker(s) for TRL: wandb, tensorboard, trackio, none (default: the recipe's)")
     a = p.parse_intermixed_args(argv)  # options and overrides in any order
-    extra = {"report_to": a.report_to} if a.report_to else {}
+    extra = {"report_to": a.report_to} if a.report_to is not None else {}
     try: run = train(a.recipe, a.overrides, output_dir=a.output_dir, resume=a.resume, overwrite=a.overwrite, **extra)
     except (RecipeError, DataError, FileNotFoundError, FileExistsError, TrainingOutOfMemory, ValueError) as e:
         print(f"openrs train: {e}", file=sys.stderr); return 2

@@ -27,7 +27,7 @@ from typing import Optional, Sequence
 
 import yaml
 
-from .core import OFFLINE_MODELS, RecipeError, load_recipe, package_dir, resolve_model, unknown_name_error
+from .core import OFFLINE_MODELS, PathError, RecipeError, check_input_file, check_output_dir, check_output_file, load_recipe, package_dir, resolve_model, unknown_name_error
 from .memory import (ENGINES, GiB, TRL_LOGPROB_TILE, Engine, PeakSampler, anon_bytes, format_table, kv_cache_bytes,  # noqa: F401
                            layer_activation_bytes, memory_table, peak_memory, plot_memory, training_memory)  # defined in openrs.memory, kept importable from here
 
@@ -55,16 +55,17 @@ def list_configs() -> list[str]:
 def config_path(name_or_path) -> Path:
     "Path of an accelerate config given by shipped name (`zero2`) or by path to a YAML file."
     p = Path(str(name_or_path)).expanduser()
-    if p.suffix in (".yaml", ".yml"):
-        if not p.exists(): raise LaunchError(f"{p}: accelerate config file not found")
-        return p
+    if p.suffix in (".yaml", ".yml") or p.exists():  # L2
+        try: return check_input_file(p, "accelerate config")
+        except PathError as e: raise LaunchError(str(e)) from None
     if (configs_dir() / f"{name_or_path}.yaml").exists(): return configs_dir() / f"{name_or_path}.yaml"
     raise unknown_name_error("accelerate config", name_or_path, list_configs())
 
 def read_config(name_or_path) -> dict:
     "The mapping of an accelerate config."
     path = config_path(name_or_path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if data is None: raise LaunchError(f"accelerate config {path}: empty")
     if not isinstance(data, dict): raise LaunchError(f"{path}: an accelerate config is a mapping, got {type(data).__name__}")
     return data
 
@@ -328,7 +329,7 @@ def plan_launch(recipe: str,  # recipe name or YAML path
     for o in overrides:
         if o.split("=", 1)[0].strip() in _LAUNCHER_KEYS:
             raise LaunchError(f"override {o!r}: the launcher sets {o.split('=')[0]} from its flags (--vllm-gpus, --colocate, --cpu)")
-    config = config or ("ddp" if layout.cpu else "zero2")
+    config = config if config is not None else ("ddp" if layout.cpu else "zero2")
     cfg = read_config(config)
     rec = load_recipe(recipe, overrides)
     batch = batch_plan(rec.grpo, layout.num_processes)
@@ -339,13 +340,13 @@ def plan_launch(recipe: str,  # recipe name or YAML path
         from openrs.grpo import GENERATED_DATASETS
         if model in OFFLINE_MODELS: model = resolve_model(model)
         if rec.data.dataset in GENERATED_DATASETS: GENERATED_DATASETS[rec.data.dataset]()
-    log_dir = Path(log_dir or rec.grpo.get("output_dir") or ".")
+    log_dir = Path(log_dir if log_dir is not None else rec.grpo.get("output_dir", "."))
     if layout.vllm_mode == "server":  # on several nodes the server's host is known only inside the Slurm job
         url = f"http://{'${VLLM_NODE}' if layout.nodes > 1 else '127.0.0.1'}:{vllm_port}"
         base = (Shell if layout.nodes > 1 else str)(f"grpo.vllm_server_base_url={url}")
         mode = ["grpo.use_vllm=true", "grpo.vllm_mode=server", base, "grpo.vllm_server_timeout=120"]
     elif layout.vllm_mode == "colocate":
-        mode = ["grpo.use_vllm=true", "grpo.vllm_mode=colocate", f"grpo.vllm_gpu_memory_utilization={vllm_memory or 0.3}"]
+        mode = ["grpo.use_vllm=true", "grpo.vllm_mode=colocate", f"grpo.vllm_gpu_memory_utilization={vllm_memory if vllm_memory is not None else 0.3}"]
     else:
         mode = ["grpo.use_vllm=false"] + (["grpo.use_cpu=true"] if layout.cpu else [])
     accum = batch.accumulation if config_engine(cfg) == "deepspeed" else None
@@ -358,7 +359,7 @@ def plan_launch(recipe: str,  # recipe name or YAML path
     ids = _gpu_ids(layout.gpus, gpu_ids)
     if layout.vllm_mode == "server":
         vllm_ids = ids[layout.num_processes:layout.num_processes + layout.vllm_gpus]
-        argv = vllm_server_command(model, port=vllm_port, gpus=layout.vllm_gpus, gpu_memory_utilization=vllm_memory or 0.9,
+        argv = vllm_server_command(model, port=vllm_port, gpus=layout.vllm_gpus, gpu_memory_utilization=vllm_memory if vllm_memory is not None else 0.9,
                                    max_model_len=_max_model_len(rec), dtype=rec.model.dtype, revision=rec.model.revision)
         plan.processes.append(ProcSpec("vllm", argv, {"CUDA_VISIBLE_DEVICES": ",".join(vllm_ids), **VLLM_SERVER_ENV},
                                        log=str(log_dir / "vllm_server.log"), health_url=f"{url}/health"))
@@ -640,7 +641,7 @@ def launch(recipe: str, layout: Layout, config: Optional[str] = None, overrides:
     if dry_run:
         print(plan.describe(), file=out); return 0
     if plan.script is not None:
-        path = Path(sbatch or f"openrs-{Path(str(recipe)).stem}.sbatch")
+        path = check_output_file(sbatch if sbatch is not None else f"openrs-{Path(str(recipe)).stem}.sbatch", "--sbatch")
         path.write_text(plan.script); path.chmod(0o755)
         print(f"openrs launch: wrote {path}; submit it with: sbatch {path}", file=out)
         if not submit: return 0
@@ -678,14 +679,22 @@ def launch_cli(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--submit", action="store_true", help="submit the Slurm script with sbatch after writing it")
     for name in ("partition", "time", "account"): p.add_argument(f"--{name}", help=f"Slurm --{name}")
     a = p.parse_intermixed_args(argv)  # overrides may come before or after the flags
-    try:
+    try:  # L1: every flag in range before anything is planned; zero is never "the default"
+        for flag, value in (("--gpus", a.gpus), ("--nodes", a.nodes), ("--generation-batch", a.generation_batch)):
+            if value is not None and value < 1: raise LaunchError(f"{flag} must be at least 1, not {value}")
+        if a.vllm_memory is not None and not 0 < a.vllm_memory <= 1: raise LaunchError(f"--vllm-memory must be in (0, 1], not {a.vllm_memory}")
+        if not 0 < a.health_timeout < float("inf"): raise LaunchError(f"--health-timeout must be a positive number of seconds, not {a.health_timeout}")
+        for flag, port in (("--vllm-port", a.vllm_port), ("--main-port", a.main_port)):
+            if not 1 <= port <= 65535: raise LaunchError(f"{flag} must be a port number (1-65535), not {port}")
+        if a.sbatch is not None: check_output_file(a.sbatch, "--sbatch")  # L2
+        if a.log_dir is not None: check_output_dir(a.log_dir, "--log-dir")
         gpus = a.gpus
         if gpus is None and not a.cpu:
             gpus = len(visible_gpus())
             if gpus == 0: raise LaunchError("no GPU is visible here: pass --gpus N (with --dry-run to print the commands for a GPU machine) or --cpu N")
-        layout = Layout(gpus=gpus or 1, vllm_gpus=a.vllm_gpus, colocate=a.colocate, nodes=a.nodes, cpu=a.cpu)
+        layout = Layout(gpus=gpus if gpus is not None else 1, vllm_gpus=a.vllm_gpus, colocate=a.colocate, nodes=a.nodes, cpu=a.cpu)
         overrides = list(a.overrides)
-        if a.generation_batch: overrides += fit_generation_batch(load_recipe(a.recipe, overrides).grpo, layout.num_processes, a.generation_batch)
+        if a.generation_batch is not None: overrides += fit_generation_batch(load_recipe(a.recipe, overrides).grpo, layout.num_processes, a.generation_batch)
         slurm = {"partition": a.partition, "time": a.time, "account": a.account}
         return launch(a.recipe, layout, config=a.config, overrides=overrides, dry_run=a.dry_run, sbatch=a.sbatch, submit=a.submit,
                       vllm_port=a.vllm_port, main_port=a.main_port, vllm_memory=a.vllm_memory, health_timeout=a.health_timeout,

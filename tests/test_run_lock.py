@@ -106,7 +106,6 @@ TINY = "model: {name_or_path: tiny}\ndata: {dataset: aime24, limit: 8, system_pr
        "grpo: {max_steps: 1, per_device_train_batch_size: 4, num_generations: 2, max_completion_length: 8, save_steps: 1, report_to: none, disable_tqdm: true}\n"
 
 
-@pytest.mark.xfail(strict=True, reason="the lead applies train's run_directory call site (T1)")
 @pytest.mark.parametrize("flags", [[], ["--overwrite"]], ids=["second run", "--overwrite"])
 def test_train_refuses_a_second_writer(tmp_path, flags):
     "A run is live in the directory: a second `openrs train` into it, with or without --overwrite, is refused and deletes nothing."
