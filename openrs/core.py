@@ -31,11 +31,11 @@ import yaml
 __all__ = ['CORRUPT_FILE', 'METRICS_FILE', 'SAMPLES_FILE', 'RUN_FILE', 'SUMMARY_FILE', 'EVAL_CONFIG_FILE', 'LOCK_FILE',
            'SHIPPED_SETS', 'EVAL_SETS', 'TRAIN_SETS', 'SYSTEM_PROMPTS', 'BOX_RE', 'BOS', 'EOS', 'PAD', 'USER',
            'ASSISTANT', 'THINK_START', 'THINK_END', 'CHAT_TEMPLATE', 'KIT_VERSION', 'R1_DISTILL_QWEN_1P5B',
-           'OFFLINE_MODELS', 'GRPO_RANGES', 'RESUME_MAY_CHANGE', 'package_dir', 'cache_dir', 'DataError', 'iter_jsonl',
-           'read_jsonl', 'DataWarning', 'read_jsonl_tolerant', 'append_jsonl', 'write_jsonl', 'PathError',
-           'check_output_dir', 'check_output_file', 'check_input_file', 'RunBusy', 'RunDirectory', 'run_directory',
-           'ShippedSet', 'unknown_name_error', 'shipped_path', 'load_shipped_rows', 'load_shipped', 'system_prompt',
-           'make_conversation', 'last_boxed', 'tokenizer_corpus', 'build_tokenizer', 'TinyModelSpec',
+           'OFFLINE_MODELS', 'CHECKPOINTING_NAMES', 'GRPO_RANGES', 'RESUME_MAY_CHANGE', 'package_dir', 'cache_dir',
+           'DataError', 'iter_jsonl', 'read_jsonl', 'DataWarning', 'read_jsonl_tolerant', 'append_jsonl', 'write_jsonl',
+           'PathError', 'check_output_dir', 'check_output_file', 'check_input_file', 'RunBusy', 'RunDirectory',
+           'run_directory', 'ShippedSet', 'unknown_name_error', 'shipped_path', 'load_shipped_rows', 'load_shipped',
+           'system_prompt', 'make_conversation', 'last_boxed', 'tokenizer_corpus', 'build_tokenizer', 'TinyModelSpec',
            'build_tiny_model', 'save_tokenizer', 'tiny_model_path', 'r1_distill_1p5b_config', 'random_model',
            'n_params', 'random_model_path', 'resolve_model', 'load_tokenizer', 'ModelError', 'check_weights',
            'load_model', 'RecipeError', 'check_value', 'check_keys', 'config_from_dict', 'ModelConfig', 'DataConfig',
@@ -797,11 +797,18 @@ class Recipe:
     description: str = ""  # one paragraph: what this experiment is and where its settings come from
     path: Optional[str] = field(default=None, metadata={"internal": True})  # the file it was read from
 
+CHECKPOINTING_NAMES = {"gradient_checkpointing": "activation_checkpointing",  # transformers < 5.24 name -> 5.24's
+                       "gradient_checkpointing_kwargs": "activation_checkpointing_kwargs"}
+
 def grpo_config_fields() -> dict[str, Any]:
     "Type annotations of `trl.GRPOConfig`'s fields, by name."
     from trl import GRPOConfig
     hints = typing.get_type_hints(GRPOConfig)
-    return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(GRPOConfig) if f.init}
+    fields = {f.name: hints.get(f.name, Any) for f in dataclasses.fields(GRPOConfig) if f.init}
+    for old, new in CHECKPOINTING_NAMES.items():  # transformers 5.24 renamed them: a recipe may use either name on any version
+        if old in fields and new not in fields: fields[new] = fields[old]
+        if new in fields and old not in fields: fields[old] = fields[new]
+    return fields
 
 _inf = float("inf")
 GRPO_RANGES: dict[str, tuple[str, Callable[[Any], bool]]] = {  # values TRL or transformers would take silently, or fail on late

@@ -27,7 +27,7 @@ from .core import (CORRUPT_FILE, EVAL_CONFIG_FILE, EVAL_SETS, LOCK_FILE, METRICS
                          resolve_model, run_directory, system_prompt, unknown_name_error, write_jsonl)
 from .generation import (DEFAULT_BATCH_SIZE, GENERATION_BACKENDS, Generator, SamplingConfig, check_context, context_length,
                                derive_seed, make_generator, prompt_lengths)
-from .answers import BENCHMARK_OPTIONS, grade, squash
+from .answers import BENCHMARK_OPTIONS, UNBOXED, grade, squash
 
 # %% auto #0
 __all__ = ['MINERVA_EXCLUDED_ALTERNATIVES', 'BENCHMARKS', 'PAPER_BENCHMARKS', 'DRIFT_BELOW', 'PROBLEM_FIELDS', 'EVAL_FORMAT',
@@ -181,6 +181,7 @@ class Benchmark:
     gold: Callable[[dict], str | list[str]] = _plain_gold  # a row's gold answer, or the list of acceptable ones
     row_options: Callable[[dict], dict] = _no_options  # a row's own options of `openrs.answers.grade`
     path: str | None = None  # a problem file (JSONL: id, problem, answer); None for a shipped set
+    grading: tuple = ()  # a run's own `grade` options, as (name, value) pairs: `EvalConfig.grading()`
 
     @property
     def n_problems(self) -> int: return len(self.rows()) if self.path else SHIPPED_SETS[self.name].rows
@@ -191,7 +192,7 @@ class Benchmark:
 
     def options(self, row: dict) -> dict:
         "Keyword options of `openrs.answers.grade` for a row: the benchmark's (`BENCHMARK_OPTIONS`), then the row's."
-        return {**BENCHMARK_OPTIONS.get(self.name if not self.path else "", {}), **self.row_options(row)}
+        return {**BENCHMARK_OPTIONS.get(self.name if not self.path else "", {}), **dict(self.grading), **self.row_options(row)}
 
 BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in [
     Benchmark("aime24", "AIME24", True),
@@ -296,12 +297,18 @@ class EvalConfig:
     max_new_tokens: int = EvalSpec.max_new_tokens  # the paper's evaluation: 32,768
     seed: int = 0  # base sampling seed
     dtype: str = "auto"  # weights' dtype when loading (auto, bfloat16, float16, float32)
+    unboxed: str = "no_answer"  # a completion without a box: no answer (as in training), or math-verify's final expression: latex, expr, latex+expr (lighteval's)
 
     def __post_init__(self):
         if self.system_text is None: system_prompt(self.prompt)  # raises for an unknown name
         self.sampling(1)  # SamplingConfig checks the numbers
         if self.dtype not in ("auto", "bfloat16", "float16", "float32"):
             raise ValueError(f"dtype must be auto, bfloat16, float16 or float32, not {self.dtype!r}")
+        if self.unboxed not in UNBOXED: raise ValueError(f"unboxed must be one of {', '.join(UNBOXED)}, not {self.unboxed!r}")
+
+    def grading(self) -> tuple:
+        "The run's own options of `openrs.answers.grade` (none by default: the benchmarks' own conventions)."
+        return () if self.unboxed == "no_answer" else (("unboxed", self.unboxed),)
 
     @property
     def system(self) -> str | None:
@@ -341,7 +348,7 @@ def config_fingerprint(config: EvalConfig, identity: dict) -> str:
     "A 16-hex-digit hash of what decides the samples: model identity, system prompt text, sampling settings, dtype."
     data = dict(format=EVAL_FORMAT, model={k: v for k, v in identity.items() if k != "path"}, system=config.system,
                 temperature=config.temperature, top_p=config.top_p, max_new_tokens=config.max_new_tokens,
-                seed=config.seed, dtype=config.dtype)
+                seed=config.seed, dtype=config.dtype, **dict(config.grading()))  # grading options only when set: older runs keep theirs
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 # %% ../nbs/05_eval.ipynb #a320aeb1
@@ -431,12 +438,15 @@ def _read_problem_files(run_dir) -> dict:
 def run_problems(run_dir) -> Callable[[str], tuple[Benchmark, dict] | None]:
     "`lookup(name) -> (Benchmark, {id: problem})` for a run's benchmarks: shipped sets, and its problem files if unchanged (else None)."
     files, cache = _read_problem_files(run_dir), {}
+    config = Path(run_dir) / EVAL_CONFIG_FILE
+    grading = EvalConfig("tiny", unboxed=json.loads(config.read_text(encoding="utf-8")).get("config", {}).get("unboxed", "no_answer")
+                         ).grading() if config.exists() else ()
     def lookup(name: str):
         if name not in cache:
             f = files.get(name)
             b = (BENCHMARKS.get(name) or (Benchmark(name, name, False, path=f["path"]) if f and Path(f["path"]).is_file()
                                           and file_digest(f["path"]) == f["digest"] else None))
-            cache[name] = (b, {r["id"]: r for r in b.rows()}) if b else None
+            cache[name] = (dataclasses.replace(b, grading=grading), {r["id"]: r for r in b.rows()}) if b else None
         return cache[name]
     return lookup
 
@@ -548,8 +558,9 @@ def default_chunk(backend: str, batch_size: int | None, k: int) -> int:
     return 256 if backend == "vllm" or batch_size is None else max(1, batch_size // k)
 
 def _sample_rows(run: EvalRun, benchmark: str, row: dict, indices: list[int], completions, timeout: float, draw: int) -> list[dict]:
-    grades = grade_completions(benchmark, row, [c.text for c in completions], timeout)
-    gold = get_benchmark(benchmark).gold(row)
+    bench = dataclasses.replace(get_benchmark(benchmark), grading=run.config.grading())
+    grades = grade_completions(bench, row, [c.text for c in completions], timeout)
+    gold = bench.gold(row)
     return [seal(dict(benchmark=benchmark, problem_id=row["id"], sample=s, completion=c.text, answer=g["answer"], correct=g["correct"],
                       status=g["status"], n_tokens=c.n_tokens, finish_reason=c.finish_reason, gold=gold, fingerprint=run.fingerprint,
                       draw=draw, language=language_share(c.text, row["problem"])))
@@ -969,7 +980,7 @@ def comparison_table(comparison: dict) -> str:
 
 # %% ../nbs/05_eval.ipynb #eab34d9f
 SWEEP_DIR, SWEEP_FILE = "eval", "sweep.json"  # a training run's sweep folder, and its summary across steps
-SAMPLING_FIELDS = ("prompt", "system_text", "temperature", "top_p", "max_new_tokens", "seed", "dtype")  # EvalConfig but the model
+SAMPLING_FIELDS = ("prompt", "system_text", "temperature", "top_p", "max_new_tokens", "seed", "dtype", "unboxed")  # EvalConfig but the model
 
 @dataclass(frozen=True)
 class Checkpoint:
@@ -1225,6 +1236,8 @@ def _eval_parser():
     p.add_argument("--max-new-tokens", type=int, help="default: 32768")
     p.add_argument("--seed", type=int, help="default: 0")
     p.add_argument("--dtype", choices=["auto", "bfloat16", "float16", "float32"], help="default: auto")
+    p.add_argument("--unboxed", choices=UNBOXED, help="a completion without \\boxed{}: no_answer (default, as in training), or "
+                   "math-verify's final expression: latex, expr, latex+expr (lighteval's, for models that answer in prose)")
     p.add_argument("--backend", default="auto", help=f"generation backend: auto, {', '.join(GENERATION_BACKENDS)}")
     p.add_argument("--batch-size", type=int, help=f"sequences per generation batch (transformers backends; default {DEFAULT_BATCH_SIZE})")
     p.add_argument("--chunk", type=int, help="prompts per generation call (default: one batch; vLLM: 256)")
@@ -1241,7 +1254,7 @@ def eval_cli(argv: list[str] | None = None) -> int:
     "`openrs eval`: evaluate a model or a training run's checkpoints on the math benchmarks (k samples, pass@k, 95% intervals, resumable)."
     p = _eval_parser()
     a = p.parse_args(argv)
-    sampling = {f: getattr(a, f) for f in ("prompt", "temperature", "top_p", "max_new_tokens", "seed", "dtype") if getattr(a, f) is not None}
+    sampling = {f: getattr(a, f) for f in ("prompt", "temperature", "top_p", "max_new_tokens", "seed", "dtype", "unboxed") if getattr(a, f) is not None}
     try:
         for flag, value in (("--k", a.k), ("--limit", a.limit), ("--batch-size", a.batch_size), ("--chunk", a.chunk)):
             if value is not None: check_count(flag, value)

@@ -21,18 +21,18 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import torch
 
-from .core import (check_output_dir, check_resume, check_weights, read_run_info, run_directory,
+from .core import (CHECKPOINTING_NAMES, check_output_dir, check_resume, check_weights, read_run_info, run_directory,
                    METRICS_FILE, RUN_FILE, SAMPLES_FILE, Recipe, RecipeError, TrainerConfig, DataError, append_jsonl,
                          load_recipe, load_model, load_tokenizer, read_jsonl_tolerant, resolve_model, unknown_name_error, write_jsonl)
 
 # %% auto #0
-__all__ = ['SCALE_REWARDS', 'LOSS_TYPES', 'CHECK_VARIANTS', 'CHECKPOINTING_NAMES', 'LEFT_PADDED', 'RIGHT_PADDED', 'PROGRESS_KEYS',
-           'GENERATED_DATASETS', 'nanstd', 'group_advantages', 'per_token_logps', 'completion_logps',
-           'clipped_surrogate', 'clip_fractions', 'k3_kl', 'aggregate_loss', 'grpo_loss', 'trl_reference_check',
-           'has_cuda', 'check_batch', 'checkpointing_args', 'cpu_precision', 'grpo_args', 'batch_rows', 'select_rows',
-           'concat_rows', 'informative_rows', 'progress_summary', 'CompactProgress', 'CompactPrinter', 'OpenRSTrainer',
-           'TrainingPlan', 'prepare_training', 'TrainingOutOfMemory', 'out_of_memory_message', 'out_of_memory_hint',
-           'TrainRun', 'latest_checkpoint', 'fast_rollout_trainer', 'train', 'train_cli']
+__all__ = ['SCALE_REWARDS', 'LOSS_TYPES', 'CHECK_VARIANTS', 'LEFT_PADDED', 'RIGHT_PADDED', 'PROGRESS_KEYS', 'GENERATED_DATASETS',
+           'nanstd', 'group_advantages', 'per_token_logps', 'completion_logps', 'clipped_surrogate', 'clip_fractions',
+           'k3_kl', 'aggregate_loss', 'grpo_loss', 'trl_reference_check', 'has_cuda', 'check_batch',
+           'checkpointing_args', 'cpu_precision', 'grpo_args', 'batch_rows', 'select_rows', 'concat_rows',
+           'informative_rows', 'progress_summary', 'CompactProgress', 'CompactPrinter', 'OpenRSTrainer', 'TrainingPlan',
+           'prepare_training', 'TrainingOutOfMemory', 'out_of_memory_message', 'out_of_memory_hint', 'TrainRun',
+           'latest_checkpoint', 'fast_rollout_trainer', 'train', 'train_cli']
 
 # %% ../nbs/03_grpo.ipynb #9b5cb496
 def nanstd(x: torch.Tensor, dim: int | None = None, keepdim: bool = False) -> torch.Tensor:
@@ -217,9 +217,6 @@ def check_batch(grpo: dict, num_processes: int = 1, where: str = "grpo"):
             f"product) a multiple of {G}, e.g. per_device_train_batch_size: {G * max(1, round(per_device / G))}")
 
 # %% ../nbs/03_grpo.ipynb #80c6bde6
-CHECKPOINTING_NAMES = {"gradient_checkpointing": "activation_checkpointing",  # transformers < 5.24 name -> 5.24's
-                       "gradient_checkpointing_kwargs": "activation_checkpointing_kwargs"}
-
 def _grpo_field_defaults() -> dict:
     from trl import GRPOConfig
     return {f.name: f.default for f in dataclasses.fields(GRPOConfig) if f.init}

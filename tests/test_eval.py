@@ -58,3 +58,17 @@ def test_every_gold_answer_boxed_is_graded_correct(name):
         elif got["correct"] is not True: wrong.append((row["id"], usable[0], got["status"]))
     assert not wrong, wrong[:10]
     assert unusable == UNUSABLE_GOLDS.get(name, set())
+
+
+def test_unboxed_is_a_run_option_that_changes_verdicts_and_the_fingerprint():
+    "`--unboxed`: a prose answer is no answer by default, and read as lighteval reads it when asked; the fingerprint says which."
+    import dataclasses
+    from openrs.eval import EvalConfig, config_fingerprint, get_benchmark, grade_completions
+    prose = ["So the final answer is 204."]
+    b = get_benchmark("aime24"); row = next(r for r in b.rows() if str(r["answer"]) == "204")
+    assert grade_completions(b, row, prose)[0]["correct"] is not True
+    lit = dataclasses.replace(b, grading=EvalConfig("tiny", unboxed="latex+expr").grading())
+    assert grade_completions(lit, row, prose)[0]["correct"] is True
+    ident = {"digest": "x"}
+    assert config_fingerprint(EvalConfig("tiny"), ident) != config_fingerprint(EvalConfig("tiny", unboxed="latex+expr"), ident)
+    with pytest.raises(ValueError, match="unboxed must be one of"): EvalConfig("tiny", unboxed="prose")
