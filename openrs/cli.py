@@ -10,6 +10,8 @@ import importlib
 import os
 import sys
 
+from .core import load_target
+
 # %% auto #0
 __all__ = ['COMMANDS', 'usage', 'recipes_cli', 'datasets_cli', 'tiny_model_cli', 'quiet_deepspeed_on_cpu', 'main']
 
@@ -27,10 +29,6 @@ COMMANDS: dict[str, str] = {
     "tiny-model": "openrs.cli:tiny_model_cli",
 }
 
-def _load(target: str):
-    module, fn = target.split(":")
-    return getattr(importlib.import_module(module), fn)
-
 def usage() -> str:
     "The top-level help text."
     lines = ["usage: openrs COMMAND [ARGS...]", "", "Reinforcement learning for reasoning in small LLMs (the Open-RS recipe).", "", "commands:"]
@@ -41,7 +39,7 @@ def usage() -> str:
 
 def _summary(target: str) -> str:
     "First line of a command function's docstring, without importing heavy modules when it is cheap to avoid."
-    try: doc = _load(target).__doc__ or ""
+    try: doc = load_target(target).__doc__ or ""
     except Exception as e: return f"(unavailable: {e})"
     return doc.strip().split("\n")[0].split(": ", 1)[-1]
 
@@ -100,4 +98,4 @@ def main(argv: list[str] | None = None) -> int:
         print(f"openrs: unknown command {name!r}." + (f" Did you mean {close[0]!r}?" if close else "") + f" Commands: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     quiet_deepspeed_on_cpu()
-    return _load(COMMANDS[name])(rest) or 0
+    return load_target(COMMANDS[name])(rest) or 0

@@ -10,6 +10,7 @@ import difflib
 import enum
 import gzip
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -23,21 +24,22 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Optional
+from typing import Any, Callable, Iterable, Literal, Optional, Sequence, Union
 
 import yaml
 
 # %% auto #0
 __all__ = ['CORRUPT_FILE', 'METRICS_FILE', 'SAMPLES_FILE', 'RUN_FILE', 'SUMMARY_FILE', 'EVAL_CONFIG_FILE', 'LOCK_FILE',
-           'SHIPPED_SETS', 'EVAL_SETS', 'TRAIN_SETS', 'SYSTEM_PROMPTS', 'BOX_RE', 'BOS', 'EOS', 'PAD', 'USER',
+           'SHIPPED_SETS', 'EVAL_SETS', 'TRAIN_SETS', 'SYSTEM_PROMPTS', 'Prompt', 'BOX_RE', 'BOS', 'EOS', 'PAD', 'USER',
            'ASSISTANT', 'THINK_START', 'THINK_END', 'CHAT_TEMPLATE', 'KIT_VERSION', 'R1_DISTILL_QWEN_1P5B',
-           'OFFLINE_MODELS', 'CHECKPOINTING_NAMES', 'GRPO_RANGES', 'RESUME_MAY_CHANGE', 'package_dir', 'cache_dir',
-           'DataError', 'iter_jsonl', 'read_jsonl', 'DataWarning', 'read_jsonl_tolerant', 'append_jsonl', 'write_jsonl',
-           'PathError', 'check_output_dir', 'check_output_file', 'check_input_file', 'RunBusy', 'RunDirectory',
-           'run_directory', 'ShippedSet', 'unknown_name_error', 'shipped_path', 'load_shipped_rows', 'load_shipped',
-           'system_prompt', 'make_conversation', 'last_boxed', 'tokenizer_corpus', 'build_tokenizer', 'TinyModelSpec',
-           'build_tiny_model', 'save_tokenizer', 'tiny_model_path', 'r1_distill_1p5b_config', 'random_model',
-           'n_params', 'random_model_path', 'resolve_model', 'load_tokenizer', 'ModelError', 'check_weights',
+           'OFFLINE_MODELS', 'GENERATED_DATASETS', 'DTYPES', 'CHECKPOINTING_NAMES', 'GRPO_RANGES', 'RESUME_MAY_CHANGE',
+           'package_dir', 'cache_dir', 'DataError', 'iter_jsonl', 'read_jsonl', 'DataWarning', 'read_jsonl_tolerant',
+           'append_jsonl', 'write_jsonl', 'PathError', 'check_output_dir', 'check_output_file', 'check_input_file',
+           'RunBusy', 'RunDirectory', 'run_directory', 'ShippedSet', 'unknown_name_error', 'shipped_path',
+           'load_shipped_rows', 'load_shipped', 'system_prompt', 'make_conversation', 'render_prompt', 'SamplingConfig',
+           'last_boxed', 'tokenizer_corpus', 'build_tokenizer', 'TinyModelSpec', 'build_tiny_model', 'save_tokenizer',
+           'tiny_model_path', 'r1_distill_1p5b_config', 'random_model', 'n_params', 'random_model_path', 'load_target',
+           'generated_dataset_path', 'check_dtype', 'resolve_model', 'load_tokenizer', 'ModelError', 'check_weights',
            'load_model', 'RecipeError', 'check_value', 'check_keys', 'config_from_dict', 'ModelConfig', 'DataConfig',
            'RewardSpec', 'TrainerConfig', 'EvalSpec', 'Recipe', 'grpo_config_fields', 'check_grpo_args', 'recipes_dir',
            'recipe_kinds', 'list_recipes', 'find_recipe', 'read_recipe_yaml', 'apply_overrides', 'load_recipe',
@@ -367,6 +369,30 @@ def make_conversation(problem: str, prompt: str = "open_rs", system_text: str | 
     text = system_text if system_text is not None else system_prompt(prompt)
     return ([{"role": "system", "content": text}] if text else []) + [{"role": "user", "content": problem}]
 
+# %% ../nbs/00_core.ipynb #6a2afa58
+Prompt = Union[str, Sequence[dict]]
+
+def render_prompt(tokenizer, prompt: Prompt) -> str:
+    "The text a model sees for `prompt`: a conversation through the chat template (with the generation prompt), a string as is."
+    if isinstance(prompt, str): return prompt
+    return tokenizer.apply_chat_template(list(prompt), tokenize=False, add_generation_prompt=True)
+
+@dataclass(frozen=True)
+class SamplingConfig:
+    "How completions are sampled; recorded beside every result."
+    n: int = 1  # completions per prompt
+    temperature: float = 0.6  # 0 means greedy decoding (the paper's evaluation: 0.6)
+    top_p: float = 0.95  # nucleus sampling mass (the paper's evaluation: 0.95)
+    max_new_tokens: int = 32768  # completion length cap (the paper's evaluation: 32,768)
+    seed: int = 0  # sampling seed (a non-negative integer)
+
+    def __post_init__(self):
+        if self.n < 1: raise ValueError(f"n must be at least 1, not {self.n}")
+        if not self.temperature >= 0: raise ValueError(f"temperature must be >= 0, not {self.temperature}")  # `not >=`: NaN fails too
+        if not 0 < self.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], not {self.top_p}")
+        if self.max_new_tokens < 1: raise ValueError(f"max_new_tokens must be at least 1, not {self.max_new_tokens}")
+        if self.seed < 0: raise ValueError(f"seed must be a non-negative integer, not {self.seed}")
+
 # %% ../nbs/00_core.ipynb #abd81f6d
 BOX_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")  # where a box starts (`\boxed` or `\fbox`, not `\boxedx`)
 
@@ -568,15 +594,37 @@ def random_model_path(dtype: str = "bfloat16", tokenizer_spec: TinyModelSpec = T
     return _save_atomically(target, write)
 
 # %% ../nbs/00_core.ipynb #dd51d150
-OFFLINE_MODELS = {
+def load_target(target: str):
+    "The object a `\"module:name\"` string names, imported on use: how a low module names something defined higher up without importing it."
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)
+
+OFFLINE_MODELS: dict[str, str | Callable[[], Path]] = {  # name -> a function (or "module:function") that builds it once and returns its path
     "tiny": lambda: tiny_model_path(),
     "random-r1-distill-1.5b": lambda: random_model_path(),
+    "demo-arithmetic": "openrs.demo:warm_start_path",  # the demo's warm-started model
 }
+GENERATED_DATASETS: dict[str, str | Callable[[], Path]] = {  # data set name -> a function (or "module:function") that writes it once
+    "demo-arithmetic": "openrs.demo:demo_dataset_path",  # the demo's training problems
+}
+
+def _call(entry) -> Path: return (load_target(entry) if isinstance(entry, str) else entry)()
+
+def generated_dataset_path(name: str) -> Path | None:
+    "The file of a generated data set (`GENERATED_DATASETS`), written on first use; None for any other name."
+    return Path(_call(GENERATED_DATASETS[name])) if name in GENERATED_DATASETS else None
+
+DTYPES = ("auto", "bfloat16", "float16", "float32")  # weights' dtypes openrs loads
+
+def check_dtype(dtype: str) -> str:
+    "`dtype` if it is one of `DTYPES`, else a ValueError naming them."
+    if dtype not in DTYPES: raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+    return dtype
 
 def resolve_model(name_or_path) -> str:
     "A hub id or local path for `name_or_path`, building the offline kit's models (`OFFLINE_MODELS`) on demand."
     name = str(name_or_path)
-    if name in OFFLINE_MODELS: return str(OFFLINE_MODELS[name]())
+    if name in OFFLINE_MODELS: return str(_call(OFFLINE_MODELS[name]))
     p = Path(name).expanduser()
     if p.exists():
         if not (p / "config.json").exists(): raise FileNotFoundError(f"{p}: not a model directory (no config.json)")
@@ -621,8 +669,7 @@ def load_model(name_or_path, dtype: str = "auto", device: str | None = None, **k
     "A causal LM from a hub id, local path or offline name; safetensors only (checked first), no remote code."
     import torch
     from transformers import AutoModelForCausalLM
-    if dtype not in ("auto", "bfloat16", "float16", "float32"): raise ValueError(f"dtype must be auto, bfloat16, float16 or float32, not {dtype!r}")
-    torch_dtype = dtype if dtype == "auto" else getattr(torch, dtype)
+    torch_dtype = dtype if check_dtype(dtype) == "auto" else getattr(torch, dtype)
     check_weights(name_or_path)
     model = AutoModelForCausalLM.from_pretrained(resolve_model(name_or_path), dtype=torch_dtype, trust_remote_code=False,
                                                  use_safetensors=True, **kwargs)
@@ -718,8 +765,7 @@ class ModelConfig:
     revision: Optional[str] = None  # hub revision (branch, tag or commit) to pin
 
     def __post_init__(self):
-        if self.dtype not in ("auto", "bfloat16", "float16", "float32"):
-            raise ValueError(f"dtype must be auto, bfloat16, float16 or float32, not {self.dtype!r}")
+        check_dtype(self.dtype)
 
 @dataclass
 class DataConfig:
@@ -767,9 +813,9 @@ class EvalSpec:
     benchmarks: list[str] = field(default_factory=lambda: ["paper"])  # shipped benchmarks (EVAL_SETS), "paper" (the paper's five), "all", or problem files (.jsonl)
     k: int = 16  # samples per problem
     limit: Optional[int] = None  # only the first N problems of each benchmark; None: all of them
-    temperature: float = 0.6  # sampling temperature (the paper's evaluation: 0.6; 0: greedy)
-    top_p: float = 0.95  # nucleus sampling mass (the paper's evaluation: 0.95)
-    max_new_tokens: int = 32768  # completion length cap (the paper's evaluation: 32,768)
+    temperature: float = SamplingConfig.temperature  # sampling temperature (0: greedy)
+    top_p: float = SamplingConfig.top_p  # nucleus sampling mass
+    max_new_tokens: int = SamplingConfig.max_new_tokens  # completion length cap
     prompt: Optional[str] = None  # system prompt name in SYSTEM_PROMPTS; None: the one the run trained with (data.system_prompt)
 
     def __post_init__(self):

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, Optional, Sequence
 
-from .core import (EVAL_SETS, SHIPPED_SETS, SYSTEM_PROMPTS, DataConfig, DataError, DataWarning, RecipeError, iter_jsonl,
+from .core import (EVAL_SETS, SHIPPED_SETS, SYSTEM_PROMPTS, DataConfig, SamplingConfig, render_prompt, DataError, DataWarning, RecipeError, iter_jsonl,
                          append_jsonl, apply_overrides, cache_dir, check_input_file, check_output_dir, check_output_file,
                          check_weights, config_from_dict, find_recipe, last_boxed, list_recipes, load_shipped_rows, make_conversation,
                          read_jsonl_tolerant, read_recipe_yaml, recipes_dir, resolve_model, run_directory, system_prompt,
@@ -594,7 +594,7 @@ def estimate_pass_rates(rows: Sequence[dict], model="tiny", sampling=None, promp
                         **generator_kwargs) -> dict[str, PassRate]:
     "Pass rate of each problem under `model` from `sampling.n` completions, cached per problem on disk as they finish."
     from openrs.answers import grade
-    from openrs.generation import SamplingConfig, make_generator
+    from openrs.generation import make_generator
     if sampling is None: sampling = SamplingConfig(n=8, temperature=0.6, top_p=0.95, max_new_tokens=4096)
     cache = Path(cache) if cache is not None else pass_rate_cache(model, sampling, prompt, system_text)
     done = _read_cache(cache)
@@ -708,7 +708,6 @@ class PassRateSpec:
     cache: Optional[str] = None  # results file; None: one in the openrs cache named after model and settings
 
     def __post_init__(self):
-        from openrs.generation import SamplingConfig
         SamplingConfig(n=self.k, temperature=self.temperature, top_p=self.top_p, max_new_tokens=self.max_new_tokens, seed=self.seed)  # k and sampling checked there
         if not 0 <= self.min_pass_rate <= self.max_pass_rate <= 1:
             raise ValueError(f"need 0 <= min_pass_rate <= max_pass_rate <= 1, got {self.min_pass_rate} and {self.max_pass_rate}")
@@ -841,7 +840,6 @@ def build_mix(recipe: DataRecipe | str | Path, out=None, progress: bool = True) 
         t = time.time()
         rows = add(decontaminate(rows, f.decontaminate.against, f.decontaminate.n, f.decontaminate.min_overlap, _math_equivalent), t)
     for spec in f.pass_rate:
-        from openrs.generation import SamplingConfig
         t = time.time()
         sampling = SamplingConfig(n=spec.k, temperature=spec.temperature, top_p=spec.top_p, max_new_tokens=spec.max_new_tokens, seed=spec.seed)
         rates = estimate_pass_rates(rows, spec.model, sampling, spec.prompt, cache=spec.cache, backend=spec.backend, timeout=spec.timeout,
@@ -929,7 +927,6 @@ def _arrow_safe(rows: list[dict]) -> tuple[list[dict], list[str]]:
 
 def train_rows(cfg: DataConfig, tokenizer=None) -> tuple[list[dict], Funnel]:
     "The training rows for `cfg` (with their `prompt` conversations) and the funnel of what was dropped."
-    from openrs.generation import render_prompt
     probs = _load_problems(cfg.dataset, cfg.split, cfg.columns or None)
     funnel = Funnel()
     rows = list(funnel.add(load_stage(probs)))
@@ -1059,7 +1056,6 @@ def data_cli(argv: list[str] | None = None) -> int:
             print(mix_summary(mix).replace("# mix:", f"# {a.dataset}:", 1))
             return 0
         if a.cmd == "pass-rate":
-            from openrs.generation import SamplingConfig
             if a.k < 1: raise ValueError(f"--k must be at least 1, not {a.k}")
             sampling = SamplingConfig(n=a.k, temperature=a.temperature, top_p=a.top_p, max_new_tokens=a.max_new_tokens, seed=a.seed)
             if a.limit is not None and a.limit < 1: raise ValueError(f"--limit must be at least 1, not {a.limit}")

@@ -20,10 +20,10 @@ from typing import Callable, Optional, Sequence
 import torch
 
 from .core import (DataError, RecipeError, check_output_dir, run_directory,
-                   KIT_VERSION, OFFLINE_MODELS, THINK_END, TinyModelSpec, _save_atomically, build_tiny_model,
+                   KIT_VERSION, SamplingConfig, THINK_END, TinyModelSpec, _save_atomically, build_tiny_model,
                          build_tokenizer, cache_dir, load_model, load_tokenizer, make_conversation, package_dir,
                          save_tokenizer, write_jsonl)
-from .grpo import GENERATED_DATASETS, METRICS_FILE, train
+from .grpo import METRICS_FILE, train
 
 # %% auto #0
 __all__ = ['SHIPPED_WARM_START', 'problem_text', 'has_carry', 'worked_solution', 'teacher_solution', 'teacher_accuracy',
@@ -129,7 +129,7 @@ def heldout_accuracy(model, tokenizer, pairs: Sequence, samples: int = 4, temper
                      seed: int = 0) -> Accuracy:
     "avg@k accuracy of `model` on additions `pairs` (temperature 0: one greedy sample)."
     from openrs.answers import grade
-    from openrs.generation import SamplingConfig, TransformersGenerator
+    from openrs.generation import TransformersGenerator
     n = 1 if temperature == 0 else samples
     was_training = model.training
     gen = TransformersGenerator(model.eval(), tokenizer, batch_size=512, progress=False)
@@ -235,8 +235,6 @@ def demo_dataset_path(cfg: WarmStartConfig = WarmStartConfig()) -> Path:
     if not path.exists(): write_jsonl(path, problem_rows(cfg.splits().train, "train"))
     return path
 
-OFFLINE_MODELS["demo-arithmetic"] = lambda: warm_start_path()
-GENERATED_DATASETS["demo-arithmetic"] = lambda: demo_dataset_path()
 
 # %% ../nbs/03a_demo.ipynb #4037bd84
 def supervised_control(warm_path, cfg: WarmStartConfig, seconds: float, out, seed: int = 0) -> int:

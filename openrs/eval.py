@@ -21,8 +21,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .core import (CORRUPT_FILE, EVAL_CONFIG_FILE, EVAL_SETS, LOCK_FILE, METRICS_FILE, OFFLINE_MODELS, RUN_FILE, SAMPLES_FILE,
-                         SHIPPED_SETS, SUMMARY_FILE, DataError, EvalSpec, append_jsonl, check_output_dir, check_weights, config_from_dict,
+from .core import (CORRUPT_FILE, DTYPES, EVAL_CONFIG_FILE, EVAL_SETS, LOCK_FILE, METRICS_FILE, OFFLINE_MODELS, RUN_FILE, SAMPLES_FILE,
+                         SHIPPED_SETS, SUMMARY_FILE, DataError, EvalSpec, append_jsonl, check_dtype, check_output_dir, load_target, check_weights, config_from_dict,
                          iter_jsonl, last_boxed, load_shipped_rows, load_tokenizer, make_conversation, read_jsonl_tolerant, read_run_info,
                          resolve_model, run_directory, system_prompt, unknown_name_error, write_jsonl)
 from .generation import (DEFAULT_BATCH_SIZE, GENERATION_BACKENDS, Generator, SamplingConfig, check_context, context_length,
@@ -302,8 +302,7 @@ class EvalConfig:
     def __post_init__(self):
         if self.system_text is None: system_prompt(self.prompt)  # raises for an unknown name
         self.sampling(1)  # SamplingConfig checks the numbers
-        if self.dtype not in ("auto", "bfloat16", "float16", "float32"):
-            raise ValueError(f"dtype must be auto, bfloat16, float16 or float32, not {self.dtype!r}")
+        check_dtype(self.dtype)
         if self.unboxed not in UNBOXED: raise ValueError(f"unboxed must be one of {', '.join(UNBOXED)}, not {self.unboxed!r}")
 
     def grading(self) -> tuple:
@@ -617,8 +616,8 @@ def check_benchmarks(names: Iterable[str] | str) -> list[str]:
 def _generator_kwargs(backend: str, kwargs: dict) -> dict:
     "The keyword arguments a backend's constructor accepts, from `kwargs` (batch_size means nothing to vLLM)."
     import inspect
-    factory = GENERATION_BACKENDS.get(backend)
-    if factory is None: return kwargs
+    if backend not in GENERATION_BACKENDS: return kwargs
+    factory = load_target(GENERATION_BACKENDS[backend])
     params = inspect.signature(factory.__init__ if isinstance(factory, type) else factory).parameters
     if any(p.kind == p.VAR_KEYWORD for p in params.values()): return kwargs
     return {k: v for k, v in kwargs.items() if k in params}
@@ -1040,11 +1039,6 @@ def sweep_settings(info: dict, where: str = RUN_FILE, **given) -> dict:
     return out
 
 # %% ../nbs/05_eval.ipynb #ebdbea9c
-def _load_generated_models(name: str):
-    "Make the names of generated models (the demo's, registered by `openrs.demo`) resolvable, as training does."
-    if name not in OFFLINE_MODELS and not Path(name).expanduser().exists():
-        import openrs.demo  # noqa: F401  (registers its model name in OFFLINE_MODELS)
-
 def _read_sweep(out: Path) -> dict:
     p = out / SWEEP_FILE
     if not p.exists(): return {}
@@ -1096,7 +1090,6 @@ def sweep_checkpoints(run_dir,  # a training run directory (openrs train)
         while todo := [c for c in selected if (c.step, c.model) not in done]:
             for c in todo:
                 done.add((c.step, c.model))
-                if c.step == 0: _load_generated_models(c.model)
                 config = dataclasses.replace(template, model=c.model)
                 try: identity = model_identity(c.model)
                 except FileNotFoundError as e:  # a checkpoint rotated away (save_total_limit) since it was listed
@@ -1235,7 +1228,7 @@ def _eval_parser():
     p.add_argument("--top-p", type=float, help="default: 0.95")
     p.add_argument("--max-new-tokens", type=int, help="default: 32768")
     p.add_argument("--seed", type=int, help="default: 0")
-    p.add_argument("--dtype", choices=["auto", "bfloat16", "float16", "float32"], help="default: auto")
+    p.add_argument("--dtype", choices=DTYPES, help="default: auto")
     p.add_argument("--unboxed", choices=UNBOXED, help="a completion without \\boxed{}: no_answer (default, as in training), or "
                    "math-verify's final expression: latex, expr, latex+expr (lighteval's, for models that answer in prose)")
     p.add_argument("--backend", default="auto", help=f"generation backend: auto, {', '.join(GENERATION_BACKENDS)}")

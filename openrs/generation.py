@@ -15,33 +15,15 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence, Union
 
-from .core import load_model, load_tokenizer, resolve_model, unknown_name_error, make_conversation
+from .core import (Prompt, SamplingConfig, load_model, load_target, load_tokenizer, make_conversation, render_prompt,
+                         resolve_model, unknown_name_error)
 
 # %% auto #0
-__all__ = ['Prompt', 'DEFAULT_BATCH_SIZE', 'GENERATION_BACKENDS', 'SamplingConfig', 'Completion', 'derive_seed', 'Generator',
-           'render_prompt', 'finish', 'ContextOverflow', 'context_length', 'prompt_lengths', 'check_context',
-           'OutOfMemory', 'TransformersGenerator', 'vllm_sampling_kwargs', 'VLLMGenerator', 'fast_generator',
-           'default_backend', 'make_generator', 'generate_cli']
+__all__ = ['DEFAULT_BATCH_SIZE', 'GENERATION_BACKENDS', 'Completion', 'derive_seed', 'Generator', 'finish', 'ContextOverflow',
+           'context_length', 'prompt_lengths', 'check_context', 'OutOfMemory', 'TransformersGenerator',
+           'vllm_sampling_kwargs', 'VLLMGenerator', 'default_backend', 'make_generator', 'generate_cli']
 
 # %% ../nbs/00a_generation.ipynb #f054d856
-Prompt = Union[str, Sequence[dict]]
-
-@dataclass(frozen=True)
-class SamplingConfig:
-    "How completions are sampled; recorded beside every result."
-    n: int = 1  # completions per prompt
-    temperature: float = 0.6  # 0 means greedy decoding (the paper's evaluation: 0.6)
-    top_p: float = 0.95  # nucleus sampling mass (the paper's evaluation: 0.95)
-    max_new_tokens: int = 32768  # completion length cap (the paper's evaluation: 32,768)
-    seed: int = 0  # sampling seed (a non-negative integer)
-
-    def __post_init__(self):
-        if self.n < 1: raise ValueError(f"n must be at least 1, not {self.n}")
-        if not self.temperature >= 0: raise ValueError(f"temperature must be >= 0, not {self.temperature}")  # `not >=`: NaN fails too
-        if not 0 < self.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], not {self.top_p}")
-        if self.max_new_tokens < 1: raise ValueError(f"max_new_tokens must be at least 1, not {self.max_new_tokens}")
-        if self.seed < 0: raise ValueError(f"seed must be a non-negative integer, not {self.seed}")
-
 @dataclass(frozen=True)
 class Completion:
     "One sampled completion."
@@ -72,11 +54,6 @@ class Generator:
         "Free the model and its accelerator memory (the generator is unusable afterwards)."
 
 # %% ../nbs/00a_generation.ipynb #e3e04ff0
-def render_prompt(tokenizer, prompt: Prompt) -> str:
-    "The text a model sees for `prompt`: a conversation through the chat template (with the generation prompt), a string as is."
-    if isinstance(prompt, str): return prompt
-    return tokenizer.apply_chat_template(list(prompt), tokenize=False, add_generation_prompt=True)
-
 def finish(token_ids: Sequence[int], eos_ids: set[int]) -> tuple[int, str]:
     "`(n_tokens, finish_reason)` of a generated sequence: up to and including the first end-of-sequence token."
     for i, t in enumerate(token_ids):
@@ -225,12 +202,11 @@ class VLLMGenerator(Generator):
         if torch.cuda.is_available(): torch.cuda.empty_cache()
 
 # %% ../nbs/00a_generation.ipynb #561060e4
-def fast_generator(model, **kwargs) -> Generator:
-    "The `fast` backend, `openrs.rollouts.FastGenerator` (static KV cache, CUDA graphs), imported on first use."
-    from openrs.rollouts import FastGenerator
-    return FastGenerator(model, **kwargs)
-
-GENERATION_BACKENDS: dict[str, Callable[..., Generator]] = {"transformers": TransformersGenerator, "vllm": VLLMGenerator, "fast": fast_generator}
+GENERATION_BACKENDS: dict[str, str] = {  # name -> the Generator class, as "module:name" (imported on use: rollouts sits above this module)
+    "transformers": "openrs.generation:TransformersGenerator",
+    "vllm": "openrs.generation:VLLMGenerator",
+    "fast": "openrs.rollouts:FastGenerator",  # static KV cache, CUDA graphs
+}
 
 def default_backend() -> str:
     "vllm when it is installed and CUDA is available, else transformers."
@@ -241,7 +217,7 @@ def make_generator(model, backend: str = "auto", **kwargs) -> Generator:
     "A generator for `model` (hub id, path, offline name) with the named backend (`auto` chooses)."
     name = default_backend() if backend == "auto" else backend
     if name not in GENERATION_BACKENDS: raise unknown_name_error("generation backend", name, list(GENERATION_BACKENDS) + ["auto"])
-    return GENERATION_BACKENDS[name](model, **kwargs)
+    return load_target(GENERATION_BACKENDS[name])(model, **kwargs)
 
 # %% ../nbs/00a_generation.ipynb #835d5c89
 def generate_cli(argv: list[str] | None = None) -> int:

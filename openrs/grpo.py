@@ -21,18 +21,18 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import torch
 
-from .core import (CHECKPOINTING_NAMES, check_output_dir, check_resume, check_weights, read_run_info, run_directory,
+from .core import (CHECKPOINTING_NAMES, generated_dataset_path, render_prompt, check_output_dir, check_resume, check_weights, read_run_info, run_directory,
                    METRICS_FILE, RUN_FILE, SAMPLES_FILE, Recipe, RecipeError, TrainerConfig, DataError, append_jsonl,
                          load_recipe, load_model, load_tokenizer, read_jsonl_tolerant, resolve_model, unknown_name_error, write_jsonl)
 
 # %% auto #0
-__all__ = ['SCALE_REWARDS', 'LOSS_TYPES', 'CHECK_VARIANTS', 'LEFT_PADDED', 'RIGHT_PADDED', 'PROGRESS_KEYS', 'GENERATED_DATASETS',
-           'nanstd', 'group_advantages', 'per_token_logps', 'completion_logps', 'clipped_surrogate', 'clip_fractions',
-           'k3_kl', 'aggregate_loss', 'grpo_loss', 'trl_reference_check', 'has_cuda', 'check_batch',
-           'checkpointing_args', 'cpu_precision', 'grpo_args', 'batch_rows', 'select_rows', 'concat_rows',
-           'informative_rows', 'progress_summary', 'CompactProgress', 'CompactPrinter', 'OpenRSTrainer', 'TrainingPlan',
-           'prepare_training', 'TrainingOutOfMemory', 'out_of_memory_message', 'out_of_memory_hint', 'TrainRun',
-           'latest_checkpoint', 'fast_rollout_trainer', 'train', 'train_cli']
+__all__ = ['SCALE_REWARDS', 'LOSS_TYPES', 'CHECK_VARIANTS', 'LEFT_PADDED', 'RIGHT_PADDED', 'PROGRESS_KEYS', 'nanstd',
+           'group_advantages', 'per_token_logps', 'completion_logps', 'clipped_surrogate', 'clip_fractions', 'k3_kl',
+           'aggregate_loss', 'grpo_loss', 'trl_reference_check', 'has_cuda', 'check_batch', 'checkpointing_args',
+           'cpu_precision', 'grpo_args', 'batch_rows', 'select_rows', 'concat_rows', 'informative_rows',
+           'progress_summary', 'CompactProgress', 'CompactPrinter', 'OpenRSTrainer', 'TrainingPlan', 'prepare_training',
+           'TrainingOutOfMemory', 'out_of_memory_message', 'out_of_memory_hint', 'TrainRun', 'latest_checkpoint',
+           'fast_rollout_trainer', 'train', 'train_cli']
 
 # %% ../nbs/03_grpo.ipynb #9b5cb496
 def nanstd(x: torch.Tensor, dim: int | None = None, keepdim: bool = False) -> torch.Tensor:
@@ -438,8 +438,6 @@ class OpenRSTrainer(GRPOTrainer):
         return super().train(*args, **kwargs)
 
 # %% ../nbs/03_grpo.ipynb #767e89f0
-GENERATED_DATASETS: dict[str, Callable[[], Path]] = {}  # data set name -> function that writes it (once) and returns its path
-
 @dataclass
 class TrainingPlan:
     "What a run needs, built and checked before any compute: the pieces `train` hands to the trainer."
@@ -465,7 +463,6 @@ def _model_config(name_or_path: str, revision: str | None, where: str):
 
 def _check_fits(dataset, tokenizer, config, max_prompt_tokens, max_completion_length, where: str):
     "Raise unless the longest prompt plus the completion cap fits the model's context window."
-    from openrs.generation import render_prompt
     limit = getattr(config, "max_position_embeddings", None)
     if not isinstance(max_completion_length, int) or max_completion_length < 1:
         raise RecipeError(f"{where}.max_completion_length must be a positive number of tokens, not {max_completion_length!r}")
@@ -481,7 +478,6 @@ def prepare_training(recipe: Recipe, output_dir: str | Path | None = None, **grp
     from openrs.core import RewardSpec
     from openrs.data import build_train_dataset
     from openrs.rewards import build_rewards
-    import openrs.demo  # registers the demo's generated model and data set names
     where = recipe.path or "recipe"
     if not recipe.rewards: raise RecipeError(f"{where}: rewards: a GRPO run needs at least one reward")
     funcs, weights = build_rewards(recipe.rewards)
@@ -497,7 +493,7 @@ def prepare_training(recipe: Recipe, output_dir: str | Path | None = None, **grp
     check_weights(model_path)  # T3: a checkpoint cut short is named now, before the data set is built
     tokenizer = load_tokenizer(model_path, revision=recipe.model.revision) if recipe.model.revision else load_tokenizer(model_path)
     data = recipe.data
-    if data.dataset in GENERATED_DATASETS: data = dataclasses.replace(data, dataset=str(GENERATED_DATASETS[data.dataset]()))
+    if (generated := generated_dataset_path(data.dataset)) is not None: data = dataclasses.replace(data, dataset=str(generated))
     dataset = build_train_dataset(data, tokenizer)
     args = grpo_args(recipe, output_dir, weights, **grpo_overrides)
     _check_fits(dataset, tokenizer, config, data.max_prompt_tokens, args.max_completion_length, f"{where}: grpo")

@@ -27,7 +27,8 @@ from typing import Optional, Sequence
 
 import yaml
 
-from .core import OFFLINE_MODELS, PathError, RecipeError, check_input_file, check_output_dir, check_output_file, load_recipe, package_dir, resolve_model, unknown_name_error
+from .core import (OFFLINE_MODELS, PathError, RecipeError, check_input_file, check_output_dir, check_output_file, generated_dataset_path,
+                         load_recipe, package_dir, resolve_model, unknown_name_error)
 from .memory import (ENGINES, GiB, TRL_LOGPROB_TILE, Engine, PeakSampler, anon_bytes, format_table, kv_cache_bytes,  # noqa: F401
                            layer_activation_bytes, memory_table, peak_memory, plot_memory, training_memory)  # defined in openrs.memory, kept importable from here
 
@@ -336,10 +337,8 @@ def plan_launch(recipe: str,  # recipe name or YAML path
     bf16 = rec.grpo.get("bf16") is True  # the recipe's precision, on CPU too (openrs.grpo.cpu_precision)
     model = rec.model.name_or_path
     if resolve_models:  # build generated models and data once here, not in every process at once
-        import openrs.demo  # noqa: F401  registers the demo's generated names, as openrs.grpo does
-        from openrs.grpo import GENERATED_DATASETS
         if model in OFFLINE_MODELS: model = resolve_model(model)
-        if rec.data.dataset in GENERATED_DATASETS: GENERATED_DATASETS[rec.data.dataset]()
+        generated_dataset_path(rec.data.dataset)  # written once, before the processes race to write it
     log_dir = Path(log_dir if log_dir is not None else rec.grpo.get("output_dir", "."))
     if layout.vllm_mode == "server":  # on several nodes the server's host is known only inside the Slurm job
         url = f"http://{'${VLLM_NODE}' if layout.nodes > 1 else '127.0.0.1'}:{vllm_port}"

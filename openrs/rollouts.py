@@ -15,7 +15,8 @@ from typing import Callable, NamedTuple, Optional, Sequence
 import torch
 import torch.nn.functional as F
 
-from .generation import SamplingConfig, TransformersGenerator
+from .core import SamplingConfig
+from .generation import TransformersGenerator
 
 # %% auto #0
 __all__ = ['SUPPORTED_MODEL_TYPES', 'decode_floor', 'RolloutSampling', 'sampling_from_generation_config', 'process_logits',
