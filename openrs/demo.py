@@ -305,7 +305,7 @@ def run_demo(output_dir: str | Path = "runs/demo", cfg: DemoConfig = DemoConfig(
              build_warm_start: bool = False) -> DemoResult:  # build the warm start here instead of using the shipped one
     "Warm start (shipped or built), held-out accuracy, GRPO with the `demo` recipe, held-out accuracy again, optionally the control; writes demo.json and demo.png."
     from openrs.core import load_recipe
-    from openrs.eval import paired_bootstrap
+    from openrs.stats import paired_bootstrap
     torch.set_num_threads(threads)
     load_recipe("demo", overrides)  # a bad override fails here, before any work
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)

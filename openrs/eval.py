@@ -28,16 +28,16 @@ from .core import (CORRUPT_FILE, DTYPES, EVAL_CONFIG_FILE, EVAL_SETS, LOCK_FILE,
 from .generation import (DEFAULT_BATCH_SIZE, GENERATION_BACKENDS, Generator, SamplingConfig, check_context, context_length,
                                derive_seed, make_generator, prompt_lengths)
 from .answers import BENCHMARK_OPTIONS, UNBOXED, grade, squash
+from .stats import bootstrap_ci, bootstrap_means, paired_bootstrap, percentile_interval, wilson_interval  # noqa: F401
 
 # %% auto #0
 __all__ = ['MINERVA_EXCLUDED_ALTERNATIVES', 'BENCHMARKS', 'PAPER_BENCHMARKS', 'DRIFT_BELOW', 'PROBLEM_FIELDS', 'EVAL_FORMAT',
            'SAMPLE_FIELDS', 'PROBLEM_FILES', 'PAPER_TABLE', 'PAPER_CURVES', 'PAPER_BASE', 'SWEEP_DIR', 'SWEEP_FILE',
            'SAMPLING_FIELDS', 'pass_at_k', 'per_problem_pass_at_k', 'avg_at_k', 'vote_key', 'majority_correct',
-           'maj_at_k', 'bootstrap_means', 'percentile_interval', 'bootstrap_ci', 'paired_bootstrap', 'wilson_interval',
-           'Benchmark', 'get_benchmark', 'benchmark_rows', 'grade_completions', 'language_share', 'load_problem_file',
-           'file_digest', 'problem_file_benchmark', 'problem_file_name', 'is_problem_file', 'EvalConfig',
-           'model_identity', 'config_fingerprint', 'RunMismatch', 'read_samples', 'verdict_digest', 'seal',
-           'verify_rows', 'run_problems', 'EvalRun', 'eval_chunks', 'default_chunk', 'default_run_dir',
+           'maj_at_k', 'Benchmark', 'get_benchmark', 'benchmark_rows', 'grade_completions', 'language_share',
+           'load_problem_file', 'file_digest', 'problem_file_benchmark', 'problem_file_name', 'is_problem_file',
+           'EvalConfig', 'model_identity', 'config_fingerprint', 'RunMismatch', 'read_samples', 'verdict_digest',
+           'seal', 'verify_rows', 'run_problems', 'EvalRun', 'eval_chunks', 'default_chunk', 'default_run_dir',
            'check_benchmarks', 'check_count', 'check_seconds', 'run_eval', 'default_backend_name', 'benchmark_summary',
            'summarize_samples', 'paper_interval', 'results_table', 'write_summary', 'paper_curve', 'benchmark_names',
            'read_run', 'summarize_run', 'regrade_run', 'compare_runs', 'comparison_table', 'Checkpoint',
@@ -95,48 +95,6 @@ def maj_at_k(answers: Sequence[str | None], correct: Sequence[bool | None], k: i
     rng = np.random.default_rng(seed)
     picks = (rng.choice(n, size=k, replace=False) for _ in range(draws))
     return float(np.mean([majority_correct([answers[i] for i in p], [correct[i] for i in p]) for p in picks]))
-
-# %% ../nbs/05_eval.ipynb #3884e93d
-def bootstrap_means(scores: Sequence[float],  # one score per problem
-                    n_boot: int = 10_000, seed: int = 0) -> np.ndarray:
-    "Means of `n_boot` resamples of the problems (with replacement): the bootstrap distribution of the mean."
-    scores = np.asarray(scores, dtype=float)
-    if scores.ndim != 1 or len(scores) == 0: raise ValueError("scores must be a non-empty 1-D sequence, one per problem")
-    rng, out = np.random.default_rng(seed), np.empty(n_boot)
-    for start in range(0, n_boot, 1000):  # in blocks, so 10,000 × 675 indices never sit in memory at once
-        idx = rng.integers(0, len(scores), size=(min(1000, n_boot - start), len(scores)))
-        out[start:start + len(idx)] = scores[idx].mean(axis=1)
-    return out
-
-def percentile_interval(draws: Sequence[float], level: float = 0.95) -> tuple[float, float]:
-    "The central `level` interval of bootstrap draws."
-    lo, hi = np.quantile(np.asarray(draws, dtype=float), [(1 - level) / 2, (1 + level) / 2])
-    return float(lo), float(hi)
-
-def bootstrap_ci(scores: Sequence[float], level: float = 0.95, n_boot: int = 10_000, seed: int = 0) -> tuple[float, float]:
-    "Percentile bootstrap interval of the mean of per-problem scores, resampling problems."
-    return percentile_interval(bootstrap_means(scores, n_boot, seed), level)
-
-# %% ../nbs/05_eval.ipynb #042705a7
-def paired_bootstrap(a: Sequence[float],  # run A's per-problem scores
-                     b: Sequence[float],  # run B's scores on the same problems, in the same order
-                     level: float = 0.95, n_boot: int = 10_000, seed: int = 0) -> dict:
-    "The mean difference `b - a` over the same problems, with a percentile interval from resampling problems (paired)."
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.shape != b.shape: raise ValueError(f"paired scores need the same problems: {len(a)} scores against {len(b)}")
-    d = b - a
-    lo, hi = bootstrap_ci(d, level, n_boot, seed)
-    return dict(n_problems=len(d), a=float(a.mean()), b=float(b.mean()), diff=float(d.mean()), ci=[lo, hi])
-
-# %% ../nbs/05_eval.ipynb #ac30a5fe
-def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    "Wilson score interval of a binomial proportion `successes / n`."
-    if n < 1 or not 0 <= successes <= n: raise ValueError(f"need 0 <= successes <= n and n >= 1, got {successes}/{n}")
-    z = NormalDist().inv_cdf((1 + level) / 2)
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 # %% ../nbs/05_eval.ipynb #03d5e115
 def _plain_gold(row: dict): return row["answer"]
