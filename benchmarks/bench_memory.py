@@ -7,7 +7,7 @@ and again with a control model of the same layout and vocabulary but almost no p
 samples its anonymous resident memory (`openrs.memory.PeakSampler`) from just before the model loads to the end of
 training, with glibc told to return every freed block of 64 KiB or more at once (`MALLOC_MMAP_THRESHOLD_`). The model's
 memory is the model run's peak minus the control run's: what does not depend on the model (Python objects, small
-tensors, communication buffers) cancels. The notebook nbs/04b_memory.ipynb explains the method and shows the result.
+tensors, communication buffers) cancels. The notebook nbs/02b_memory.ipynb explains the method and shows the result.
 
     python benchmarks/bench_memory.py                      # ~10 minutes on 2 cores; writes benchmarks/results/memory_cpu.json
     python benchmarks/bench_memory.py --tiny --configs ddp --out /tmp/m.json   # the same code at a tiny shape, ~1 minute
