@@ -64,19 +64,27 @@ def main(argv=None):
                cold_cpu_main_seconds=round(cold_main, 1), cold_cpu_checker_seconds=round(cold_workers, 1),
                cold_idle_estimate_seconds=round(idle, 1), warm_cpu_seconds=round(warm_main + warm_workers, 1),
                cold_stages=cold_stages, warm_stages=warm_stages,
-               baseline_naive_gold_check_wall_seconds=round(wall_row * 7000, 1), baseline_naive_gold_check_cpu_seconds=round(naive_cpu, 1),
+               baseline_naive_gold_check_wall_seconds=round(wall_row * 7000,
+                                                            1), baseline_naive_gold_check_cpu_seconds=round(naive_cpu,
+                                                                                                            1),
                baseline_rows_sampled=a.baseline_rows, cpu_ratio_naive_gold_check_over_pipeline=round(naive_cpu / (cold_main + cold_workers), 2),
                target_seconds=60, cpus=cpus, load_average_before=[round(x, 2) for x in load_before],
                load_average_after=[round(x, 2) for x in os.getloadavg()], python=platform.python_version(),
                note="CPU shared with other jobs while measured: wall times are inflated; CPU times and their ratios are the comparable figures")
     print(f"{a.recipe}: {n:,} problems out of 7,000")
-    print(f"cold (fresh cache): {cold:6.1f} s wall; CPU {cold_main:.1f} s in the main process + {cold_workers:.1f} s in the answer checker  stages: {cold_stages}")
-    print(f"warm (gold verdicts cached): {warm:6.1f} s wall; CPU {warm_main + warm_workers:.1f} s  stages: {warm_stages}")
-    print(f"cold on {cpus} idle cores, estimated from CPU time (main + checker / {cpus}): {idle:6.1f} s; target < 60 s: {'met' if idle < 60 else 'NOT met'}")
-    print(f"baseline, naive gold check alone (math-verify per row, one process; {a.baseline_rows} rows scaled to 7,000): "
+    print(f"cold (fresh cache): {cold:6.1f} s wall; CPU {cold_main:.1f} s in the main process + {cold_workers:.1f} s "
+          f"in the answer checker  stages: {cold_stages}")
+    print(f"warm (gold verdicts cached): {warm:6.1f} s wall; CPU {warm_main + warm_workers:.1f} s  stages: "
+          f"{warm_stages}")
+    print(f"cold on {cpus} idle cores, estimated from CPU time (main + checker / {cpus}): {idle:6.1f} s; target < 60 "
+          f"s: {'met' if idle < 60 else 'NOT met'}")
+    print(f"baseline, naive gold check alone (math-verify per row, one process; {a.baseline_rows} rows scaled to "
+          f"7,000): "
           f"{wall_row * 7000:6.1f} s wall, {naive_cpu:6.1f} s CPU")
-    print(f"CPU: the whole cold pipeline costs {naive_cpu / (cold_main + cold_workers):.2f}x less than the naive gold check alone")
-    print(f"{cpus} CPUs, load average {res['load_average_before']} before, {res['load_average_after']} after (shared machine)")
+    print(f"CPU: the whole cold pipeline costs {naive_cpu / (cold_main + cold_workers):.2f}x less than the naive gold "
+          f"check alone")
+    print(f"{cpus} CPUs, load average {res['load_average_before']} before, {res['load_average_after']} after (shared "
+          f"machine)")
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(res, indent=1) + "\n")
     return 0

@@ -16,7 +16,8 @@ from __future__ import annotations
 import argparse, json, os, platform, re, subprocess, sys, tempfile, time
 from pathlib import Path
 
-TINY_SHAPE = dict(hidden_size=64, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2)
+TINY_SHAPE = dict(hidden_size=64, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4,
+                  num_key_value_heads=2)
 
 
 def device_name() -> str:
@@ -26,7 +27,8 @@ def device_name() -> str:
 
 
 def git_commit() -> str | None:
-    try: return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent, check=True).stdout.strip()
+    try: return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=Path(__file__).parent,
+                               check=True).stdout.strip()
     except Exception: return None
 
 
@@ -45,20 +47,25 @@ def bench_backend(backend: str, model_path: str, args) -> dict:
     problems = [r["problem"] for r in load_shipped_rows("math500")[:args.problems]]
     sampling = SamplingConfig(n=args.k, temperature=0.6, top_p=0.95, max_new_tokens=args.max_new_tokens, seed=0)
     sync = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
-    gen.generate([make_conversation(p) for p in problems[:2]], SamplingConfig(n=1, max_new_tokens=8))  # warm-up (compilation, caches)
+    gen.generate([make_conversation(p) for p in problems[:2]],
+                 SamplingConfig(n=1, max_new_tokens=8))  # warm-up (compilation, caches)
     sync(); t = time.perf_counter()
     outs = gen.generate([make_conversation(p) for p in problems], sampling)
     sync(); gen_s = time.perf_counter() - t
     gen_tokens = sum(c.n_tokens for cs in outs for c in cs)
     with tempfile.TemporaryDirectory() as d:
-        config = EvalConfig(model_path, temperature=0.6, top_p=0.95, max_new_tokens=args.max_new_tokens, dtype=args.dtype)
+        config = EvalConfig(model_path, temperature=0.6, top_p=0.95, max_new_tokens=args.max_new_tokens,
+                            dtype=args.dtype)
         sync(); t = time.perf_counter()
-        s = run_eval(config, "math500", k=args.k, run_dir=Path(d) / "run", limit=args.problems, generator=gen, progress=False, n_boot=1000)
+        s = run_eval(config, "math500", k=args.k, run_dir=Path(d) / "run", limit=args.problems, generator=gen,
+                     progress=False, n_boot=1000)
         sync(); eval_s = time.perf_counter() - t
         log = [json.loads(line) for line in (Path(d) / "run" / "log.jsonl").read_text().splitlines()][-1]
     eval_tokens = log["tokens"]
-    return dict(generate_tokens=gen_tokens, generate_seconds=round(gen_s, 3), generate_tokens_per_s=round(gen_tokens / gen_s, 1),
-                eval_tokens=eval_tokens, eval_seconds=round(eval_s, 3), eval_tokens_per_s=round(eval_tokens / eval_s, 1),
+    return dict(generate_tokens=gen_tokens, generate_seconds=round(gen_s, 3),
+                generate_tokens_per_s=round(gen_tokens / gen_s, 1),
+                eval_tokens=eval_tokens, eval_seconds=round(eval_s, 3), eval_tokens_per_s=round(eval_tokens / eval_s,
+                                                                                                1),
                 eval_over_generate=round((eval_tokens / eval_s) / (gen_tokens / gen_s), 3),
                 truncated=s["benchmarks"]["math500"]["truncated"], samples=s["stats"].get("generated", 0))
 
@@ -67,11 +74,13 @@ def main(argv=None) -> int:
     import torch
     cuda = torch.cuda.is_available()
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--shape", choices=["1.5b", "tiny"], default="1.5b" if cuda else "tiny", help="model shape (default: 1.5b on GPU, tiny on CPU)")
+    p.add_argument("--shape", choices=["1.5b", "tiny"], default="1.5b" if cuda else "tiny",
+                   help="model shape (default: 1.5b on GPU, tiny on CPU)")
     p.add_argument("--problems", type=int, default=64 if cuda else 4, help="first N MATH-500 problems")
     p.add_argument("--k", type=int, default=4 if cuda else 2, help="samples per problem")
     p.add_argument("--max-new-tokens", type=int, default=1024 if cuda else 16)
-    p.add_argument("--batch-size", type=int, default=256 if cuda else 16, help="sequences per batch (transformers backends)")
+    p.add_argument("--batch-size", type=int, default=256 if cuda else 16,
+                   help="sequences per batch (transformers backends)")
     p.add_argument("--dtype", default="bfloat16" if cuda else "float32")
     p.add_argument("--backends", nargs="+", help="default: every registered backend that can run here")
     p.add_argument("--out", help="results file (default: benchmarks/results/eval_<device>.json)")
@@ -106,7 +115,8 @@ def main(argv=None) -> int:
     print(f"wrote {out}")
     for b, r in results.items():
         if "error" not in r:
-            print(f"{b:>14}: generate {r['generate_tokens_per_s']:,.0f} tok/s, eval {r['eval_tokens_per_s']:,.0f} tok/s "
+            print(f"{b:>14}: generate {r['generate_tokens_per_s']:,.0f} tok/s, eval {r['eval_tokens_per_s']:,.0f} "
+                  f"tok/s "
                   f"(eval/generate {r['eval_over_generate']:.2f})")
     return 0
 

@@ -23,7 +23,8 @@ SETTINGS = {  # name -> recipe overrides on top of the common ones
     "paper": [],
     "no-checkpointing": ["grpo.activation_checkpointing=false"],
 }
-TINY = dict(num_hidden_layers=2, hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2, vocab_size=2048)
+TINY = dict(num_hidden_layers=2, hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2,
+            vocab_size=2048)
 
 
 def common_overrides(a, model: str) -> list[str]:
@@ -76,15 +77,18 @@ def run_one(a, name: str) -> dict:
                           reference_model=bool(g.get("beta", 0)),
                           generate_sequences=g["per_device_train_batch_size"] * g["gradient_accumulation_steps"])
     steady = timer.times[1:] or timer.times
-    r = {"setting": name, "overrides": SETTINGS[name], "steps": run.global_step, "step_seconds": [round(t, 3) for t in timer.times],
+    r = {"setting": name, "overrides": SETTINGS[name], "steps": run.global_step,
+         "step_seconds": [round(t, 3) for t in timer.times],
          "seconds_per_step": round(statistics.median(steady), 3), "first_step_seconds": round(timer.times[0], 3),
          "completions_per_step": g["per_device_train_batch_size"] * g["gradient_accumulation_steps"],
          "completion_tokens": g["max_completion_length"], "prompt_tokens_p90": prompt_len, "total_seconds": round(total, 1),
          "estimated_peak_gib": round(peak_memory(est) / GiB, 2),
          "estimate_by_component_gib": {k: round(v / GiB, 2) for k, v in est.items()},
-         "final_metrics": {k: run.metrics[-1].get(k) for k in ("reward", "kl", "completions/mean_length", "completions/clipped_ratio")} if run.metrics else {}}
+         "final_metrics": {k: run.metrics[-1].get(k) for k in ("reward", "kl", "completions/mean_length",
+                                                               "completions/clipped_ratio")} if run.metrics else {}}
     if cuda:
-        r.update(peak_allocated_gib=round(torch.cuda.max_memory_allocated() / GiB, 2), peak_reserved_gib=round(torch.cuda.max_memory_reserved() / GiB, 2))
+        r.update(peak_allocated_gib=round(torch.cuda.max_memory_allocated() / GiB, 2),
+                 peak_reserved_gib=round(torch.cuda.max_memory_reserved() / GiB, 2))
         r["measured_over_estimate"] = round(r["peak_allocated_gib"] / r["estimated_peak_gib"], 3)
     else:
         import resource
@@ -94,7 +98,8 @@ def run_one(a, name: str) -> dict:
 
 def device_info() -> dict:
     import torch, transformers, trl
-    info = {"torch": torch.__version__, "transformers": transformers.__version__, "trl": trl.__version__, "python": platform.python_version(),
+    info = {"torch": torch.__version__, "transformers": transformers.__version__, "trl": trl.__version__,
+            "python": platform.python_version(),
             "cpu_count": os.cpu_count()}
     if torch.cuda.is_available():
         p = torch.cuda.get_device_properties(0)
@@ -109,8 +114,10 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=3, help="optimizer steps per setting (the first is warm-up)")
     p.add_argument("--completion", type=int, help="max completion tokens (default 1024; 16 with --tiny)")
     p.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
-    p.add_argument("--tiny", action="store_true", help="a tiny random model on CPU: checks the script, measures nothing of interest")
-    p.add_argument("--out", help="JSON results (default: benchmarks/results/grpo_gpu.json on a GPU; printed only with --tiny)")
+    p.add_argument("--tiny", action="store_true",
+                   help="a tiny random model on CPU: checks the script, measures nothing of interest")
+    p.add_argument("--out",
+                   help="JSON results (default: benchmarks/results/grpo_gpu.json on a GPU; printed only with --tiny)")
     p.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one setting in this process, print its JSON
     a = p.parse_args(argv)
     a.completion = a.completion or (16 if a.tiny else 1024)
@@ -122,7 +129,8 @@ def main(argv=None):
         print("bench_grpo_gpu: no GPU here; run with --tiny to check the script on CPU", file=sys.stderr); return 2
     results = []
     for name in a.settings:
-        cmd = [sys.executable, __file__, "--one", name, "--recipe", a.recipe, "--steps", str(a.steps), "--completion", str(a.completion)]
+        cmd = [sys.executable, __file__, "--one", name, "--recipe", a.recipe, "--steps", str(a.steps), "--completion",
+               str(a.completion)]
         r = subprocess.run(cmd + (["--tiny"] if a.tiny else []), capture_output=True, text=True)
         line = [l for l in r.stdout.splitlines() if l.startswith("BENCH-RESULT ")]
         if r.returncode or not line:
@@ -138,7 +146,8 @@ def main(argv=None):
         ratios["checkpointing_time_cost"] = round(ok["paper"]["seconds_per_step"] / ok["no-checkpointing"]["seconds_per_step"], 3)
         if "peak_allocated_gib" in ok["paper"]:
             ratios["checkpointing_memory_saving"] = round(ok["no-checkpointing"]["peak_allocated_gib"] / ok["paper"]["peak_allocated_gib"], 3)
-    report = {"benchmark": "grpo_gpu", "recipe": a.recipe, "model": "tiny random (CPU check)" if a.tiny else "random-r1-distill-1.5b",
+    report = {"benchmark": "grpo_gpu", "recipe": a.recipe,
+              "model": "tiny random (CPU check)" if a.tiny else "random-r1-distill-1.5b",
               "generation": "transformers", "steps": a.steps, "when": time.strftime("%Y-%m-%d %H:%M:%S"), "device": device_info(),
               "results": results, "ratios": ratios}
     print(json.dumps(ratios))

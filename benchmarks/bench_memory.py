@@ -15,9 +15,12 @@ tensors, communication buffers) cancels. The notebook nbs/02b_memory.ipynb expla
 import argparse, json, os, platform, socket, sys, tempfile, time
 from pathlib import Path
 
-SHAPE = dict(num_hidden_layers=8, hidden_size=768, intermediate_size=2048, num_attention_heads=12, num_key_value_heads=2, vocab_size=2048)
-CONTROL = dict(num_hidden_layers=1, hidden_size=64, intermediate_size=128, num_attention_heads=4, num_key_value_heads=2, vocab_size=2048)
-TINY = dict(num_hidden_layers=2, hidden_size=128, intermediate_size=256, num_attention_heads=4, num_key_value_heads=2, vocab_size=2048)
+SHAPE = dict(num_hidden_layers=8, hidden_size=768, intermediate_size=2048, num_attention_heads=12,
+             num_key_value_heads=2, vocab_size=2048)
+CONTROL = dict(num_hidden_layers=1, hidden_size=64, intermediate_size=128, num_attention_heads=4,
+               num_key_value_heads=2, vocab_size=2048)
+TINY = dict(num_hidden_layers=2, hidden_size=128, intermediate_size=256, num_attention_heads=4, num_key_value_heads=2,
+            vocab_size=2048)
 SETTINGS = dict(processes=2, micro_batch=8, num_generations=4, prompt_tokens=64, completion_tokens=64, steps=2)
 MiB = 2 ** 20
 
@@ -29,7 +32,8 @@ def free_port() -> int:
 
 def overrides(model: str, s: dict) -> list[str]:
     "The recipe's settings but for the model and the batch: short prompts (no system prompt) and completions, nothing saved."
-    return [f"model.name_or_path={model}", "data.limit=64", f"data.max_prompt_tokens={s['prompt_tokens']}", "data.system_prompt=none",
+    return [f"model.name_or_path={model}", "data.limit=64", f"data.max_prompt_tokens={s['prompt_tokens']}",
+            "data.system_prompt=none",
             f"grpo.max_steps={s['steps']}", f"grpo.per_device_train_batch_size={s['micro_batch']}", f"grpo.num_generations={s['num_generations']}",
             "grpo.gradient_accumulation_steps=1", f"grpo.max_completion_length={s['completion_tokens']}", 'grpo.save_strategy="no"',
             "grpo.report_to=none", "grpo.disable_tqdm=true"]
@@ -53,15 +57,18 @@ def predict(shape: dict, engine: str, s: dict) -> dict:
     "`training_memory`'s components (bytes) for the benchmark's shape, batch and engine, and the largest phase of the step."
     from openrs.core import r1_distill_1p5b_config
     from openrs.memory import STATE, peak_memory, training_memory
-    m = training_memory(r1_distill_1p5b_config(**shape), engine, s["processes"], s["micro_batch"], s["prompt_tokens"] + s["completion_tokens"],
+    m = training_memory(r1_distill_1p5b_config(**shape), engine, s["processes"], s["micro_batch"],
+                        s["prompt_tokens"] + s["completion_tokens"],
                         generate_sequences=s["micro_batch"])
-    return {**{k: m[k] for k in STATE}, "largest phase": peak_memory(m) - sum(m[k] for k in STATE), "peak": peak_memory(m)}
+    return {**{k: m[k] for k in STATE}, "largest phase": peak_memory(m) - sum(m[k] for k in STATE),
+            "peak": peak_memory(m)}
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--configs", default="ddp,zero2,zero3,fsdp", help="shipped accelerate configs to measure")
-    p.add_argument("--tiny", action="store_true", help="a tiny model: checks the script in about a minute, measures nothing of interest")
+    p.add_argument("--tiny", action="store_true",
+                   help="a tiny model: checks the script in about a minute, measures nothing of interest")
     p.add_argument("--out", help="results JSON (default benchmarks/results/memory_cpu.json; required with --tiny)")
     a = p.parse_args(argv)
     if a.tiny and not a.out: p.error("--tiny needs --out: it must not replace the committed results")
@@ -70,8 +77,10 @@ def main(argv=None) -> int:
     from openrs.core import n_params, r1_distill_1p5b_config, random_model_path
     from openrs.launch import build_deepspeed_cpu_op
     shape = TINY if a.tiny else SHAPE
-    s = dict(SETTINGS, seq_len=SETTINGS["prompt_tokens"] + SETTINGS["completion_tokens"], generate_sequences=SETTINGS["micro_batch"])
-    models = {"model": str(random_model_path(dtype="bfloat16", **shape)), "control": str(random_model_path(dtype="bfloat16", **CONTROL))}
+    s = dict(SETTINGS, seq_len=SETTINGS["prompt_tokens"] + SETTINGS["completion_tokens"],
+             generate_sequences=SETTINGS["micro_batch"])
+    models = {"model": str(random_model_path(dtype="bfloat16", **shape)),
+              "control": str(random_model_path(dtype="bfloat16", **CONTROL))}
     configs = a.configs.split(",")
     if any(c.startswith("zero") for c in configs): build_deepspeed_cpu_op()
     try: import deepspeed; ds_version = deepspeed.__version__
@@ -92,14 +101,16 @@ def main(argv=None) -> int:
             ranks = {k: run_one(config, path, s, Path(d) / k) for k, path in models.items()}
         grow = {k: max(r["peak"] - r["baseline"] for r in rs) for k, rs in ranks.items()}
         pm, pc = predict(shape, config, s), predict(CONTROL, config, s)
-        r = {"ranks": ranks["model"], "control_ranks": ranks["control"], "measured_mib": grow["model"] / MiB, "control_mib": grow["control"] / MiB,
+        r = {"ranks": ranks["model"], "control_ranks": ranks["control"], "measured_mib": grow["model"] / MiB,
+             "control_mib": grow["control"] / MiB,
              "measured_model_mib": (grow["model"] - grow["control"]) / MiB, "predicted_mib": pm["peak"] / MiB,
              "predicted_control_mib": pc["peak"] / MiB, "predicted_model_mib": (pm["peak"] - pc["peak"]) / MiB,
              "predicted_components_mib": {k: (pm[k] - pc[k]) / MiB for k in pm if k != "peak"}, "seconds": round(time.monotonic() - t0, 1)}
         r["ratio"] = r["measured_model_mib"] / r["predicted_model_mib"]
         report["results"][config] = r
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=1) + "\n")  # after every configuration: a stopped run keeps what it measured
+        out.write_text(json.dumps(report,
+                                  indent=1) + "\n")  # after every configuration: a stopped run keeps what it measured
         print(f"{config:6} measured {r['measured_model_mib']:7.1f} MiB  estimated {r['predicted_model_mib']:7.1f} MiB  "
               f"ratio {r['ratio']:.3f}  ({r['seconds']:.0f} s)", flush=True)
     print(f"wrote {out}")

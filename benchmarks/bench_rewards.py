@@ -5,8 +5,10 @@ right answers in another form, wrong answers, completions cut off by the length 
 boxes; proportions in `KINDS`) with
 
 - `openrs.rewards.accuracy_reward` at its defaults (the reward training uses: 5 s per completion):
-  cheap exact paths, memoised verdicts, golds parsed once per worker, wrong answers refuted by
-  evaluation, math-verify in a pool of killable worker processes with a hard time limit; and
+  cheap exact paths, memoised verdicts, golds parsed once per worker (and a gold's items kept on
+  that worker), LaTeX parsed in ANTLR's SLL mode with grammar alternatives ruled out before it
+  predicts, wrong answers refuted by evaluation, math-verify in a pool of killable worker processes
+  with a hard time limit; and
 - the paper's reward (knoveleng/open-rs `src/open_r1/rewards.py::accuracy_reward`): in the calling
   process, gold and completion parsed on every call, math-verify's signal timeouts (5 s each), and
   its `verify(answer, gold)` argument order (the bug is kept, to measure what the paper ran).

@@ -51,11 +51,13 @@ def environment() -> dict:
     try: import trl; trl_v = trl.__version__
     except Exception as e: trl_v = f"unavailable: {e}"
     import openrs
-    env = dict(python=platform.python_version(), torch=torch.__version__, cuda=torch.version.cuda, transformers=transformers.__version__,
+    env = dict(python=platform.python_version(), torch=torch.__version__, cuda=torch.version.cuda,
+               transformers=transformers.__version__,
                trl=trl_v, openrs=openrs.__version__, host=platform.node(), cpu_count=os.cpu_count())
     if torch.cuda.is_available():
         p = torch.cuda.get_device_properties(0)
-        dev = dict(type="cuda", name=torch.cuda.get_device_name(0), capability=".".join(map(str, torch.cuda.get_device_capability(0))),
+        dev = dict(type="cuda", name=torch.cuda.get_device_name(0),
+                   capability=".".join(map(str, torch.cuda.get_device_capability(0))),
                    memory_gib=round(p.total_memory / 2**30, 1), multiprocessors=p.multi_processor_count)
     else:
         dev = dict(type="cpu", name=platform.processor() or "cpu", threads=torch.get_num_threads())
@@ -74,7 +76,8 @@ def prompt_rows(tokenizer, n: int, max_prompt: int) -> list[list]:
     convs = []
     for r in load_shipped_rows("math500"):
         conv = make_conversation(r["problem"])
-        if len(tokenizer.apply_chat_template(conv, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]) <= max_prompt:
+        if len(tokenizer.apply_chat_template(conv, add_generation_prompt=True, tokenize=True,
+                                             return_dict=True)["input_ids"]) <= max_prompt:
             convs.append(conv)
         if len(convs) >= n: break
     return [convs[i % len(convs)] for i in range(n)]
@@ -104,7 +107,8 @@ def bench_grpo(variant: str, shape: dict, path: str, tiny: bool, fast_options: d
         def _generate_single_turn(self, prompt_ids, *args, **kwargs):
             sync(); t0 = time.perf_counter()
             out = super()._generate_single_turn(prompt_ids, *args, **kwargs)
-            sync(); gen_log.append(dict(s=time.perf_counter() - t0, rows=len(prompt_ids), tokens=sum(len(c) for c in out[0]),
+            sync(); gen_log.append(dict(s=time.perf_counter() - t0, rows=len(prompt_ids),
+                                        tokens=sum(len(c) for c in out[0]),
                                         prompt_tokens=max(len(p) for p in prompt_ids)))
             return out
 
@@ -117,9 +121,11 @@ def bench_grpo(variant: str, shape: dict, path: str, tiny: bool, fast_options: d
             sync(); self.t0 = time.perf_counter(); self.g0 = len(gen_log)
             if cuda and state.global_step == shape["warmup"]: torch.cuda.reset_peak_memory_stats()
         def on_step_end(self, args, state, control, **kw):
-            sync(); steps.append(dict(s=time.perf_counter() - self.t0, generate_s=sum(g["s"] for g in gen_log[self.g0:]),
+            sync(); steps.append(dict(s=time.perf_counter() - self.t0,
+                                      generate_s=sum(g["s"] for g in gen_log[self.g0:]),
                                       tokens=sum(g["tokens"] for g in gen_log[self.g0:])))
-            log(f"  {variant} step {len(steps)}/{n_steps}: {steps[-1]['s']:.2f} s, generation {steps[-1]['generate_s']:.2f} s")
+            log(f"  {variant} step {len(steps)}/{n_steps}: {steps[-1]['s']:.2f} s, generation "
+                f"{steps[-1]['generate_s']:.2f} s")
 
     def reward(completions, **kw):  # cheap and varied, so advantages are not all zero; its value does not matter here
         return [zlib.crc32(c[0]["content"].encode()) % 1000 / 1000 for c in completions]
@@ -132,7 +138,8 @@ def bench_grpo(variant: str, shape: dict, path: str, tiny: bool, fast_options: d
             beta=shape["beta"], loss_type="bnpo", temperature=shape["temperature"], learning_rate=1e-6, **checkpointing_args({"activation_checkpointing": True}),
             bf16=cuda, use_cpu=not cuda, max_steps=n_steps, logging_steps=1, report_to="none", save_strategy="no", seed=0,
             disable_tqdm=True, dataloader_num_workers=0, cache_implementation="static" if variant == "trl-static" else None)
-        trainer = Trainer(model=path, reward_funcs=reward, args=args, train_dataset=data, processing_class=tok, callbacks=[StepClock()])
+        trainer = Trainer(model=path, reward_funcs=reward, args=args, train_dataset=data, processing_class=tok,
+                          callbacks=[StepClock()])
         trainer.remove_callback(PrinterCallback)  # the step clock logs instead
         if variant == "openrs":
             trainer.fast_rollout_options = dict(fast_options or {})
@@ -150,7 +157,8 @@ def bench_grpo(variant: str, shape: dict, path: str, tiny: bool, fast_options: d
                mean_completion_length=[h.get("completions/mean_length") for h in history],
                completions_exact=all(h.get("completions/min_length") == h.get("completions/max_length") == shape["completion"] for h in history),
                loss=[h.get("loss") for h in history], reward=[h.get("reward") for h in history])
-    if cuda: res.update(peak_allocated_gib=torch.cuda.max_memory_allocated() / 2**30, peak_reserved_gib=torch.cuda.max_memory_reserved() / 2**30)
+    if cuda: res.update(peak_allocated_gib=torch.cuda.max_memory_allocated() / 2**30,
+                        peak_reserved_gib=torch.cuda.max_memory_reserved() / 2**30)
     if variant == "openrs": res["decoder_mode"] = trainer._fast_rollout_decoder.stats.mode
     del trainer; gc.collect()
     if cuda: torch.cuda.empty_cache()
@@ -189,40 +197,50 @@ def bench_decode(shape: dict, path: str, variants: list[str], on_update=lambda r
     prompts, floors = {}, {}
     for B in shape["decode_batches"]:
         convs = prompt_rows(tok, B, shape["max_prompt"])
-        prompts[B] = [tok.apply_chat_template(c, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"] for c in convs]
+        prompts[B] = [tok.apply_chat_template(c, add_generation_prompt=True, tokenize=True,
+                                              return_dict=True)["input_ids"] for c in convs]
         ctx = max(map(len, prompts[B])) + N // 2  # average context over the completion
-        floors[B] = decode_floor(model.config, B, ctx, bandwidth=bw) if cuda else None  # a CPU is not bandwidth-bound at this size
+        floors[B] = decode_floor(model.config, B, ctx,
+                                 bandwidth=bw) if cuda else None  # a CPU is not bandwidth-bound at this size
         out[str(B)] = dict(prompt_tokens_max=max(map(len, prompts[B])))
-        if floors[B]: out[str(B)].update(floor_tokens_per_s=floors[B]["tokens_per_s"], floor_step_ms=floors[B]["step_s"] * 1e3)
+        if floors[B]: out[str(B)].update(floor_tokens_per_s=floors[B]["tokens_per_s"],
+                                         floor_step_ms=floors[B]["step_s"] * 1e3)
     for v in variants:  # variant by variant, openrs's first: if time runs out, the baselines are what is lost
         for B in shape["decode_batches"]:
             ids, floor = prompts[B], floors[B]
             try:
                 if v.startswith("openrs"):
                     dec = StaticDecoder(model, compile=None if v == "openrs" else False)
-                    s = RolloutSampling(max_new_tokens=N, eos_token_ids=(eos,), pad_token_id=pad, temperature=shape["temperature"], min_new_tokens=N)
-                    t0 = time.perf_counter(); dec.generate(ids, s); warm = time.perf_counter() - t0  # compiles, records graphs
+                    s = RolloutSampling(max_new_tokens=N, eos_token_ids=(eos,), pad_token_id=pad,
+                                        temperature=shape["temperature"], min_new_tokens=N)
+                    t0 = time.perf_counter(); dec.generate(ids,
+                                                           s); warm = time.perf_counter() - t0  # compiles, records graphs
                     t0 = time.perf_counter(); comps = dec.generate(ids, s); sync(); total = time.perf_counter() - t0
                     st = dec.stats
                     assert all(len(c) == N for c in comps), "completions are not all max_new_tokens long"
-                    r = dict(tokens_per_s=st.decode_tokens_per_s, step_ms=st.decode_s / (st.steps - 1) * 1e3, prefill_s=st.prefill_s,
+                    r = dict(tokens_per_s=st.decode_tokens_per_s, step_ms=st.decode_s / (st.steps - 1) * 1e3,
+                             prefill_s=st.prefill_s,
                              end_to_end_tokens_per_s=B * N / total, first_call_s=warm, graphs=st.graphs, mode=st.mode, new_tokens=N)
                     del dec
                 else:  # transformers' generate, dynamic cache ("hf-dynamic") or static cache, auto-compiled ("hf-static")
                     n = shape["baseline_tokens"]
                     batch = tok.pad({"input_ids": ids}, return_tensors="pt").to(device)
-                    kw = dict(pad_token_id=pad, eos_token_id=[eos], do_sample=True, temperature=shape["temperature"], top_p=1.0, top_k=0)
+                    kw = dict(pad_token_id=pad, eos_token_id=[eos], do_sample=True, temperature=shape["temperature"],
+                              top_p=1.0, top_k=0)
                     if v == "hf-static": kw["cache_implementation"] = "static"
                     elif v != "hf-dynamic": raise ValueError(f"unknown decode variant {v!r}")
                     with torch.no_grad():
                         def run(k):
                             sync(); t0 = time.perf_counter()
-                            model.generate(**batch, generation_config=GenerationConfig(max_new_tokens=k, min_new_tokens=k, **kw)); sync()
+                            model.generate(**batch,
+                                           generation_config=GenerationConfig(max_new_tokens=k, min_new_tokens=k,
+                                                                              **kw)); sync()
                             return time.perf_counter() - t0
                         warm = run(n)  # first call: allocation, and compilation for the static cache
                         one = run(1)  # prefill and setup, subtracted below
                         full = run(n)
-                    r = dict(tokens_per_s=B * (n - 1) / (full - one), step_ms=(full - one) / (n - 1) * 1e3, prefill_s=one,
+                    r = dict(tokens_per_s=B * (n - 1) / (full - one), step_ms=(full - one) / (n - 1) * 1e3,
+                             prefill_s=one,
                              end_to_end_tokens_per_s=B * n / full, first_call_s=warm, new_tokens=n)
                 if floor: r["fraction_of_floor"] = r["tokens_per_s"] / floor["tokens_per_s"]
                 log(f"  decode batch {B} {v}: {r['tokens_per_s']:,.0f} tokens/s ({r['step_ms']:.2f} ms/step" + (f"; floor {floor['step_s'] * 1e3:.2f} ms)" if floor else ")"))
@@ -240,7 +258,8 @@ def bench_decode(shape: dict, path: str, variants: list[str], on_update=lambda r
 
 def run_part(part: str, shape: dict, path: str, tiny: bool, decode_variants: list[str], on_update=lambda res: None,
              fast_options: dict | None = None) -> dict:
-    if part in ("grpo:openrs", "grpo:trl", "grpo:trl-static"): return bench_grpo(part.split(":", 1)[1], shape, path, tiny, fast_options)
+    if part in ("grpo:openrs", "grpo:trl", "grpo:trl-static"): return bench_grpo(part.split(":", 1)[1], shape, path,
+                                                                                 tiny, fast_options)
     if part == "decode": return bench_decode(shape, path, decode_variants, on_update)
     raise ValueError(f"unknown part {part!r}: use grpo:openrs, grpo:trl, grpo:trl-static or decode")
 
@@ -286,17 +305,23 @@ def default_out(tiny: bool) -> Path:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--tiny", action="store_true", help="tiny model and lengths (automatic on CPU)")
-    p.add_argument("--parts", default="grpo:openrs,grpo:trl,decode", help="comma-separated: grpo:openrs, grpo:trl, grpo:trl-static, decode")
-    p.add_argument("--out", type=Path, help="results JSON (default: benchmarks/results/rollouts_<device>.json); parts already in it are kept")
+    p.add_argument("--parts", default="grpo:openrs,grpo:trl,decode",
+                   help="comma-separated: grpo:openrs, grpo:trl, grpo:trl-static, decode")
+    p.add_argument("--out", type=Path,
+                   help="results JSON (default: benchmarks/results/rollouts_<device>.json); parts already in it are kept")
     p.add_argument("--base", type=Path, help="start from this results file (parts measured earlier) instead of --out's")
     p.add_argument("--steps", type=int, help="timed optimizer steps per variant (after the warm-up steps)")
     p.add_argument("--warmup", type=int, help="untimed first steps per variant (compilation, graph recording)")
     p.add_argument("--completion", type=int, help="completion length of the GRPO runs")
     p.add_argument("--decode-batches", type=lambda s: [int(x) for x in s.split(",")], help="e.g. 24,96")
-    p.add_argument("--decode-variants", default="openrs,openrs-nocompile,hf-dynamic", help="comma-separated: openrs, openrs-nocompile, hf-dynamic, hf-static")
-    p.add_argument("--fast-options", type=json.loads, default={}, help='StaticDecoder options for grpo:openrs, as JSON, e.g. \'{"compile": false}\'')
-    p.add_argument("--budget-s", type=float, default=560.0, help="parts that would start after this many seconds are skipped")
-    p.add_argument("--isolate", action=argparse.BooleanOptionalAction, default=None, help="one process per part (default: on CUDA)")
+    p.add_argument("--decode-variants", default="openrs,openrs-nocompile,hf-dynamic",
+                   help="comma-separated: openrs, openrs-nocompile, hf-dynamic, hf-static")
+    p.add_argument("--fast-options", type=json.loads, default={},
+                   help='StaticDecoder options for grpo:openrs, as JSON, e.g. \'{"compile": false}\'')
+    p.add_argument("--budget-s", type=float, default=560.0,
+                   help="parts that would start after this many seconds are skipped")
+    p.add_argument("--isolate", action=argparse.BooleanOptionalAction, default=None,
+                   help="one process per part (default: on CUDA)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--child-out", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
@@ -316,11 +341,14 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(base.read_text()) if base.exists() else {}
     env = environment()
     if results and results.get("device", {}).get("name") != env["device"]["name"]:
-        raise SystemExit(f"{base} holds results from {results.get('device', {}).get('name')!r}, not this {env['device']['name']!r}: "
+        raise SystemExit(f"{base} holds results from {results.get('device', {}).get('name')!r}, not this "
+                         f"{env['device']['name']!r}: "
                          "ratios must come from one device; pass another --out")
-    log(f"{env['device']['name']}; torch {env['versions']['torch']}, transformers {env['versions']['transformers']}, trl {env['versions']['trl']}")
+    log(f"{env['device']['name']}; torch {env['versions']['torch']}, transformers {env['versions']['transformers']}, "
+        f"trl {env['versions']['trl']}")
     from openrs.core import r1_distill_1p5b_config
-    results.update(benchmark="rollouts", created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), tiny=tiny,
+    results.update(benchmark="rollouts",
+                   created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), tiny=tiny,
                    command=" ".join([Path(sys.argv[0]).name] + (argv if argv is not None else sys.argv[1:])), **env,
                    shape=dict(shape, model="random weights, " + ("tiny Qwen2 " + json.dumps(TINY_MODEL) if tiny else
                                                           "DeepSeek-R1-Distill-Qwen-1.5B shape (1.78B parameters), bf16"),
@@ -330,8 +358,10 @@ def main(argv: list[str] | None = None) -> int:
                        "; CPU at a tiny shape exercises the code, its timings say nothing about GPU speed" if tiny else ""))
     log("building the model (cached after the first run)"); path = model_path(tiny)
     isolate = torch.cuda.is_available() if a.isolate is None else a.isolate
-    common = (["--tiny"] if tiny else []) + ["--decode-variants", a.decode_variants, "--fast-options", json.dumps(a.fast_options)] + sum(
-        ([f"--{k.replace('_', '-')}", ",".join(map(str, v)) if isinstance(v, list) else str(v)] for k in ("steps", "warmup", "completion", "decode_batches")
+    common = (["--tiny"] if tiny else []) + ["--decode-variants", a.decode_variants, "--fast-options",
+                                             json.dumps(a.fast_options)] + sum(
+        ([f"--{k.replace('_', '-')}", ",".join(map(str, v)) if isinstance(v, list) else str(v)] for k in ("steps",
+                                                                                                          "warmup", "completion", "decode_batches")
          if (v := getattr(a, k)) is not None), [])
     for part in [x for x in a.parts.split(",") if x]:
         left = a.budget_s - (time.time() - t_start)
@@ -340,12 +370,14 @@ def main(argv: list[str] | None = None) -> int:
         elif isolate: res = run_isolated(part, common, left)
         else:
             try: res = run_part(part, shape, path, tiny, variants, fast_options=a.fast_options)
-            except Exception as e: res = dict(error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc()[-3000:])
+            except Exception as e: res = dict(error=f"{type(e).__name__}: {e}",
+                                              traceback=traceback.format_exc()[-3000:])
         if part.startswith("grpo:"): results.setdefault("grpo", {})[part.split(":", 1)[1]] = res
         else: results[part] = res
         results["summary"] = summarise(results)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(results, indent=1, default=str) + "\n")  # after every part: a killed run keeps what it measured
+        out.write_text(json.dumps(results, indent=1,
+                                  default=str) + "\n")  # after every part: a killed run keeps what it measured
     results["load_average_end"] = os.getloadavg()
     out.write_text(json.dumps(results, indent=1, default=str) + "\n")
     print_table(results)
@@ -359,7 +391,8 @@ def print_table(r: dict):
     for v, g in r.get("grpo", {}).items():
         if "error" in g: print(f"grpo {v:8s} ERROR {g['error']}"); continue
         mem = f", peak {g['peak_allocated_gib']:.1f} GiB" if "peak_allocated_gib" in g else ""
-        print(f"grpo {v:8s} {g['step_s_median']:8.2f} s/step (first {g['first_step_s']:.1f} s), generation {g['generate_s_median']:.2f} s, "
+        print(f"grpo {v:8s} {g['step_s_median']:8.2f} s/step (first {g['first_step_s']:.1f} s), generation "
+              f"{g['generate_s_median']:.2f} s, "
               f"{g['decode_tokens_per_s'] or 0:,.0f} decode tokens/s{mem}")
     for b, d in (r.get("decode") or {}).items():
         if not isinstance(d, dict): continue

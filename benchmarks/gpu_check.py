@@ -26,14 +26,18 @@ HERE = Path(__file__).resolve().parent
 # name, script, arguments on a GPU, arguments with --tiny, result file, the most seconds the part may take
 PARTS = [
     ("rollouts", "bench_rollouts.py",
-     ["--parts", "grpo:openrs,grpo:trl,decode", "--steps", "1", "--warmup", "1", "--decode-batches", "96", "--decode-variants", "openrs,hf-dynamic"],
-     ["--tiny", "--parts", "grpo:trl,decode", "--steps", "1", "--warmup", "0", "--completion", "8", "--decode-batches", "4",
+     ["--parts", "grpo:openrs,grpo:trl,decode", "--steps", "1", "--warmup", "1", "--decode-batches", "96",
+      "--decode-variants", "openrs,hf-dynamic"],
+     ["--tiny", "--parts", "grpo:trl,decode", "--steps", "1", "--warmup", "0", "--completion", "8", "--decode-batches",
+      "4",
       "--decode-variants", "openrs", "--isolate"],
      "rollouts_{gpu}.json", 290),
-    ("grpo", "bench_grpo_gpu.py", ["--settings", "paper", "--steps", "1"], ["--tiny", "--settings", "paper", "--steps", "1", "--completion", "8"],
+    ("grpo", "bench_grpo_gpu.py", ["--settings", "paper", "--steps", "1"],
+     ["--tiny", "--settings", "paper", "--steps", "1", "--completion", "8"],
      "grpo_gpu_{gpu}.json", 120),
     ("eval", "bench_eval.py", ["--problems", "32", "--k", "4", "--max-new-tokens", "512"],
-     ["--shape", "tiny", "--problems", "2", "--k", "2", "--max-new-tokens", "8", "--backends", "transformers"], "eval_{gpu}.json", 90),
+     ["--shape", "tiny", "--problems", "2", "--k", "2", "--max-new-tokens", "8", "--backends",
+      "transformers"], "eval_{gpu}.json", 90),
 ]
 
 
@@ -48,10 +52,12 @@ def gpu_slug() -> str:
 
 def run_part(script: str, args: list[str], timeout: float, log) -> dict:
     "Run one benchmark script in its own process group; stop the whole group if it outlives `timeout`."
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), "PYTHONUNBUFFERED": "1",
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+           "PYTHONUNBUFFERED": "1",
            "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     t0 = time.monotonic()
-    p = subprocess.Popen([sys.executable, str(HERE / script), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    p = subprocess.Popen([sys.executable, str(HERE / script), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT,
                          text=True, start_new_session=True)
     tail: list[str] = []
     def pump():
@@ -68,16 +74,22 @@ def run_part(script: str, args: list[str], timeout: float, log) -> dict:
 
 def memory_summary(grpo: dict) -> list[dict]:
     "Measured peak GPU memory of each setting of `bench_grpo_gpu.py` beside the notebook's estimate."
-    return [{"setting": r["setting"], "measured_gib": r.get("peak_allocated_gib"), "estimated_gib": r.get("estimated_peak_gib"),
-             "measured_over_estimate": r.get("measured_over_estimate")} for r in grpo.get("results", []) if "error" not in r]
+    return [{"setting": r["setting"], "measured_gib": r.get("peak_allocated_gib"),
+             "estimated_gib": r.get("estimated_peak_gib"),
+             "measured_over_estimate": r.get("measured_over_estimate")} for r in grpo.get("results",
+                                                                                          []) if "error" not in r]
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--out-dir", type=Path, default=HERE / "results", help="where the JSON files go ($OUT on the GPU machine)")
-    p.add_argument("--budget-s", type=float, default=450.0, help="seconds for everything; a part gets what is left, at most its own cap")
-    p.add_argument("--parts", default=",".join(name for name, *_ in PARTS), help="comma-separated subset of: rollouts, grpo, eval")
-    p.add_argument("--tiny", action="store_true", help="tiny shapes on CPU: checks the script, measures nothing of interest")
+    p.add_argument("--out-dir", type=Path, default=HERE / "results",
+                   help="where the JSON files go ($OUT on the GPU machine)")
+    p.add_argument("--budget-s", type=float, default=450.0,
+                   help="seconds for everything; a part gets what is left, at most its own cap")
+    p.add_argument("--parts", default=",".join(name for name, *_ in PARTS),
+                   help="comma-separated subset of: rollouts, grpo, eval")
+    p.add_argument("--tiny", action="store_true",
+                   help="tiny shapes on CPU: checks the script, measures nothing of interest")
     a = p.parse_args(argv)
     import torch
     if not torch.cuda.is_available() and not a.tiny:
@@ -97,7 +109,9 @@ def main(argv=None) -> int:
         if left < 20:
             summary["parts"][name] = {"returncode": "skipped: the time budget was spent", "file": file.name}; continue
         limit = min(left, cap)
-        args = (tiny_args if a.tiny else gpu_args) + ["--out", str(file)] + (["--budget-s", str(int(limit - 15))] if script == "bench_rollouts.py" else [])
+        args = (tiny_args if a.tiny else gpu_args) + ["--out",
+                                                      str(file)] + (["--budget-s",
+                                                                     str(int(limit - 15))] if script == "bench_rollouts.py" else [])
         log(f"== {name}: python benchmarks/{script} {' '.join(args)}  ({limit:.0f} s at most)")
         summary["parts"][name] = {**run_part(script, args, limit, log), "file": file.name, "written": file.exists()}
         out.write_text(json.dumps(summary, indent=1) + "\n")  # after every part: a stopped run keeps what it has
@@ -109,8 +123,11 @@ def main(argv=None) -> int:
     summary["seconds"] = round(time.monotonic() - start, 1)
     summary["all_ran"] = all(s.get("returncode") == 0 and s.get("written") for s in summary["parts"].values())
     out.write_text(json.dumps(summary, indent=1) + "\n")
-    log(f"== gpu_check: {summary['seconds']:.0f} s; " + ", ".join(f"{k} {v['returncode']}" for k, v in summary["parts"].items()))
-    for m in summary.get("memory", []): log(f"   peak memory, {m['setting']}: measured {m['measured_gib']} GiB, estimated {m['estimated_gib']} GiB")
+    log(f"== gpu_check: {summary['seconds']:.0f} s; " + ", ".join(f"{k} {v['returncode']}" for k,
+                                                                  v in summary["parts"].items()))
+    for m in summary.get("memory",
+                         []): log(f"   peak memory, {m['setting']}: measured {m['measured_gib']} GiB, estimated "
+                                  f"{m['estimated_gib']} GiB")
     log(f"wrote {out}")
     return 0 if summary["all_ran"] else 1
 

@@ -31,7 +31,8 @@ COMMANDS: dict[str, str] = {
 
 def usage() -> str:
     "The top-level help text."
-    lines = ["usage: openrs COMMAND [ARGS...]", "", "Reinforcement learning for reasoning in small LLMs (the Open-RS recipe).", "", "commands:"]
+    lines = ["usage: openrs COMMAND [ARGS...]", "",
+             "Reinforcement learning for reasoning in small LLMs (the Open-RS recipe).", "", "commands:"]
     for name, target in COMMANDS.items():
         lines.append(f"  {name:<12} {_summary(target)}")
     lines += ["", "Run `openrs COMMAND --help` for a command's options."]
@@ -95,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     name, rest = argv[0], argv[1:]
     if name not in COMMANDS:
         close = difflib.get_close_matches(name, COMMANDS, n=1)
-        print(f"openrs: unknown command {name!r}." + (f" Did you mean {close[0]!r}?" if close else "") + f" Commands: {', '.join(COMMANDS)}", file=sys.stderr)
+        print(f"openrs: unknown command {name!r}." + (f" Did you mean {close[0]!r}?" if close else "") + f" Commands: "
+              f"{', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     quiet_deepspeed_on_cpu()
     return load_target(COMMANDS[name])(rest) or 0

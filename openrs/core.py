@@ -71,7 +71,8 @@ def _numbered_lines(f, path: Path):
     i = 0
     while True:
         try: raw = f.readline()
-        except (OSError, EOFError, zlib.error) as e: raise DataError(f"{path}: cannot be read after line {i} ({e})") from None
+        except (OSError, EOFError,
+                zlib.error) as e: raise DataError(f"{path}: cannot be read after line {i} ({e})") from None
         if not raw: return
         i += 1
         yield i, raw
@@ -87,8 +88,11 @@ def iter_jsonl(path):
                 yield i, DataError(f"{path}:{i}: invalid UTF-8 at byte {e.start}"); continue
             if not line.strip(): continue
             try: row = json.loads(line)
-            except json.JSONDecodeError as e: yield i, DataError(f"{path}:{i}: malformed JSON ({e.msg} at column {e.colno})")
-            else: yield i, row if isinstance(row, dict) else DataError(f"{path}:{i}: expected a JSON object, got {type(row).__name__}")
+            except json.JSONDecodeError as e: yield i, DataError(f"{path}:{i}: malformed JSON ({e.msg} at column "
+                                                                 f"{e.colno})")
+            else: yield i, row if isinstance(row,
+                                             dict) else DataError(f"{path}:{i}: expected a JSON object, got "
+                                                                  f"{type(row).__name__}")
 
 def read_jsonl(path) -> list[dict]:
     "Read a JSONL (or `.jsonl.gz`) file of objects; a malformed line raises `DataError` naming file and line."
@@ -115,7 +119,8 @@ def read_jsonl_tolerant(path,
         path = Path(path)
         with _open_bytes(path) as f: lines = f.read().decode("utf-8", errors="replace").split("\n")
         found = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        append_jsonl(path.parent / CORRUPT_FILE, [dict(file=path.name, line=i, text=lines[i - 1], found=found) for i in bad])
+        append_jsonl(path.parent / CORRUPT_FILE,
+                     [dict(file=path.name, line=i, text=lines[i - 1], found=found) for i in bad])
         warnings.warn(f"{path}: {len(bad)} malformed line{'s' * (len(bad) > 1)} (line {', '.join(map(str, bad[:5]))}"
                       f"{', …' if len(bad) > 5 else ''}) set aside in {path.parent / CORRUPT_FILE}", DataWarning, stacklevel=2)
     return rows, bad
@@ -246,7 +251,8 @@ def _take(path: Path, command: str) -> int:
         try: ours = os.path.samestat(os.fstat(fd), os.stat(lock))
         except FileNotFoundError: ours = False
         if ours:
-            record = dict(pid=os.getpid(), host=socket.gethostname(), command=command, since=time.strftime("%Y-%m-%d %H:%M:%S"))
+            record = dict(pid=os.getpid(), host=socket.gethostname(), command=command,
+                          since=time.strftime("%Y-%m-%d %H:%M:%S"))
             os.ftruncate(fd, 0); os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
             return fd
         os.close(fd)  # we locked a file its directory's cleanup had just unlinked: start again on the live one
@@ -267,7 +273,8 @@ def _remove_own(path: Path, created: list[Path]):
 @contextmanager
 def run_directory(path,  # the directory to write (created if missing)
                   command: str,  # who writes it, named to whoever is refused: "train", "eval", "data build", "report"
-                  keep: Callable[[Path], bool] | None = None,  # on failure: whether a fresh directory holds something worth keeping
+                  keep: Callable[[Path],
+                                 bool] | None = None,  # on failure: whether a fresh directory holds something worth keeping
                  ):
     "Hold `path` for one writer: checked, created and locked (another writer is refused at once, `RunBusy`); emptied again (removed if made here) if it was fresh and the block fails."
     path = check_output_dir(path, f"{command} directory")
@@ -286,13 +293,16 @@ def run_directory(path,  # the directory to write (created if missing)
     _HELD[key] = [1, fd]
     try: yield run
     except BaseException:
-        if run.fresh and not (keep is not None and keep(path)): _remove_own(path, [] if existed else [path, *parents])  # under the lock
+        if run.fresh and not (keep is not None and keep(path)): _remove_own(path,
+                                                                            [] if existed else [path,
+                                                                                                *parents])  # under the lock
         raise
     finally:
         _HELD.pop(key, None)
         if fd is not None:
             try:
-                if os.path.samestat(os.fstat(fd), os.stat(path / LOCK_FILE)): os.unlink(path / LOCK_FILE)  # a finished writer leaves none
+                if os.path.samestat(os.fstat(fd),
+                                    os.stat(path / LOCK_FILE)): os.unlink(path / LOCK_FILE)  # a finished writer leaves none
             except FileNotFoundError: pass
             os.close(fd)  # releases the flock; a process that opened the unlinked file notices and starts again
 
@@ -312,9 +322,11 @@ SHIPPED_SETS: dict[str, ShippedSet] = {
     "amc23": ShippedSet("eval/amc23.jsonl", 40, "eval", "AMC 2023, the paper's 40 problems"),
     "amc22_23": ShippedSet("eval/amc22_23_83.jsonl", 83, "eval", "AMC 2022+2023, DeepScaleR's 83 problems"),
     "minerva": ShippedSet("eval/minerva.jsonl", 272, "eval", "Minerva Math (MIT OCW)"),
-    "olympiadbench": ShippedSet("eval/olympiadbench.jsonl", 675, "eval", "OlympiadBench, open-ended text-only English competition math"),
+    "olympiadbench": ShippedSet("eval/olympiadbench.jsonl", 675, "eval",
+                                "OlympiadBench, open-ended text-only English competition math"),
     "open_rs": ShippedSet("train/open_rs.jsonl.gz", 7000, "train", "the paper's 7,000-problem training mix"),
-    "deepscaler_aime": ShippedSet("train/deepscaler_aime_1983_2023.jsonl.gz", 975, "train", "AIME 1983-2023 from DeepScaleR's training data"),
+    "deepscaler_aime": ShippedSet("train/deepscaler_aime_1983_2023.jsonl.gz", 975, "train",
+                                  "AIME 1983-2023 from DeepScaleR's training data"),
     "math_train": ShippedSet("train/math_train.jsonl.gz", 7474, "train", "MATH training split, answers only"),
 }
 
@@ -480,15 +492,22 @@ class TinyModelSpec:
     seed: int = 0
 
     def __post_init__(self):
-        for f in ("hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "intermediate_size", "vocab_size",
+        for f in ("hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+                  "intermediate_size", "vocab_size",
                   "max_position_embeddings"):
             v = getattr(self, f)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{f} must be a positive integer, not {v!r}")
+            if isinstance(v, bool) or not isinstance(v,
+                                                     int) or v < 1: raise ValueError(f"{f} must be a positive integer, "
+                                                                                     f"not {v!r}")
         if self.hidden_size % (2 * self.num_attention_heads):  # rotary embeddings rotate pairs: an even head size
-            raise ValueError(f"hidden_size {self.hidden_size} must be a multiple of 2 × num_attention_heads {self.num_attention_heads} (an even head size)")
+            raise ValueError(f"hidden_size {self.hidden_size} must be a multiple of 2 × num_attention_heads "
+                             f"{self.num_attention_heads} (an even head size)")
         if self.num_attention_heads % self.num_key_value_heads:
-            raise ValueError(f"num_attention_heads {self.num_attention_heads} must be a multiple of num_key_value_heads {self.num_key_value_heads}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0: raise ValueError(f"seed must be a non-negative integer, not {self.seed!r}")
+            raise ValueError(f"num_attention_heads {self.num_attention_heads} must be a multiple of "
+                             f"num_key_value_heads {self.num_key_value_heads}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed,
+                                                         int) or self.seed < 0: raise ValueError(f"seed must be a "
+                                                                                                 f"non-negative integer, not {self.seed!r}")
         for s in self.corpus: shipped_path(s)  # an unknown set fails with the valid names
 
     @property
@@ -582,11 +601,13 @@ def n_params(config) -> int:
 def random_model_path(dtype: str = "bfloat16", tokenizer_spec: TinyModelSpec = TinyModelSpec(), **overrides) -> Path:
     "Directory of a cached random-weight model of the R1-Distill-1.5B shape (with `overrides`) and the tiny tokenizer."
     from transformers import AutoTokenizer
-    key = hashlib.sha256(json.dumps([KIT_VERSION, dtype, tokenizer_spec.key, overrides], sort_keys=True).encode()).hexdigest()[:12]
+    key = hashlib.sha256(json.dumps([KIT_VERSION, dtype, tokenizer_spec.key, overrides],
+                                    sort_keys=True).encode()).hexdigest()[:12]
     target = cache_dir("models") / f"random-r1-distill-1.5b-shape-{key}"
     def write(d: Path):
         tokenizer = AutoTokenizer.from_pretrained(tiny_model_path(tokenizer_spec))
-        model = random_model(r1_distill_1p5b_config(bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        model = random_model(r1_distill_1p5b_config(bos_token_id=tokenizer.bos_token_id,
+                                                    eos_token_id=tokenizer.eos_token_id,
                                                     pad_token_id=tokenizer.pad_token_id, **overrides), dtype=dtype)
         model.generation_config = _generation_config(tokenizer)
         model.save_pretrained(d, safe_serialization=True)
@@ -599,12 +620,16 @@ def load_target(target: str):
     module, name = target.split(":")
     return getattr(importlib.import_module(module), name)
 
-OFFLINE_MODELS: dict[str, str | Callable[[], Path]] = {  # name -> a function (or "module:function") that builds it once and returns its path
+OFFLINE_MODELS: dict[str,
+                     str | Callable[[],
+                                    Path]] = {  # name -> a function (or "module:function") that builds it once and returns its path
     "tiny": lambda: tiny_model_path(),
     "random-r1-distill-1.5b": lambda: random_model_path(),
     "demo-arithmetic": "openrs.demo:warm_start_path",  # the demo's warm-started model
 }
-GENERATED_DATASETS: dict[str, str | Callable[[], Path]] = {  # data set name -> a function (or "module:function") that writes it once
+GENERATED_DATASETS: dict[str,
+                         str | Callable[[],
+                                        Path]] = {  # data set name -> a function (or "module:function") that writes it once
     "demo-arithmetic": "openrs.demo:demo_dataset_path",  # the demo's training problems
 }
 
@@ -652,18 +677,21 @@ def check_weights(name_or_path) -> None:
     index = path / "model.safetensors.index.json"
     if index.exists():
         try: shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e: raise ModelError(f"{index}: unreadable shard index ({e})") from None
+        except (OSError, ValueError, KeyError, TypeError,
+                AttributeError) as e: raise ModelError(f"{index}: unreadable shard index ({e})") from None
         files = [path / s for s in shards]
     else: files = sorted(path.glob("*.safetensors"))
     if not files:
         pickled = [p.name for p in path.iterdir() if p.suffix in (".bin", ".pt", ".pth")]
-        raise ModelError(f"{path}: no safetensors weights" + (f" (only {', '.join(pickled)}: openrs does not load pickled weights)" if pickled else ""))
+        raise ModelError(f"{path}: no safetensors weights" + (f" (only {', '.join(pickled)}: openrs does not load "
+                                                              f"pickled weights)" if pickled else ""))
     for f in files:
         if not f.exists(): raise ModelError(f"{f}: missing (listed in {index.name})")
         try:
             with safe_open(f, "pt") as h: h.keys()
         except (SafetensorError, OSError) as e:
-            raise ModelError(f"{f}: unreadable weights ({e}): the file is cut short or damaged; copy it again or use another checkpoint") from None
+            raise ModelError(f"{f}: unreadable weights ({e}): the file is cut short or damaged; copy it again or use "
+                             f"another checkpoint") from None
 
 def load_model(name_or_path, dtype: str = "auto", device: str | None = None, **kwargs):
     "A causal LM from a hub id, local path or offline name; safetensors only (checked first), no remote code."
@@ -671,7 +699,8 @@ def load_model(name_or_path, dtype: str = "auto", device: str | None = None, **k
     from transformers import AutoModelForCausalLM
     torch_dtype = dtype if check_dtype(dtype) == "auto" else getattr(torch, dtype)
     check_weights(name_or_path)
-    model = AutoModelForCausalLM.from_pretrained(resolve_model(name_or_path), dtype=torch_dtype, trust_remote_code=False,
+    model = AutoModelForCausalLM.from_pretrained(resolve_model(name_or_path), dtype=torch_dtype,
+                                                 trust_remote_code=False,
                                                  use_safetensors=True, **kwargs)
     return model.to(device) if device else model
 
@@ -729,8 +758,11 @@ def check_value(value, tp, where: str):
     if dataclasses.is_dataclass(tp): return config_from_dict(tp, value, where)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         try: tp(value); return value
-        except ValueError: raise RecipeError(f"{where}: expected one of {', '.join(repr(e.value) for e in tp)}, got {value!r}")
-    if isinstance(tp, type) and not isinstance(value, tp): raise RecipeError(f"{where}: expected {_type_name(tp)}, got {value!r}")
+        except ValueError: raise RecipeError(f"{where}: expected one of {', '.join(repr(e.value) for e in tp)}, got "
+                                             f"{value!r}")
+    if isinstance(tp, type) and not isinstance(value,
+                                               tp): raise RecipeError(f"{where}: expected {_type_name(tp)}, got "
+                                                                      f"{value!r}")
     return value
 
 def check_keys(data: dict, valid: Iterable[str], where: str):
@@ -745,11 +777,13 @@ def check_keys(data: dict, valid: Iterable[str], where: str):
 def config_from_dict(cls, data, where: str):
     "An instance of dataclass `cls` from a mapping, every key and value checked; errors name `where`."
     if data is None: data = {}
-    if not isinstance(data, dict): raise RecipeError(f"{where}: expected a mapping of {cls.__name__} fields, got {data!r}")
+    if not isinstance(data,
+                      dict): raise RecipeError(f"{where}: expected a mapping of {cls.__name__} fields, got {data!r}")
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init and not f.metadata.get("internal")}
     check_keys(data, fields, where)
     hints = typing.get_type_hints(cls)
-    missing = [n for n, f in fields.items() if n not in data and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    missing = [n for n,
+               f in fields.items() if n not in data and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
     if missing: raise RecipeError(f"{where}: missing required key {missing[0]!r}")
     kwargs = {k: check_value(v, hints[k], _at(where, k)) for k, v in data.items()}
     try: return cls(**kwargs)
@@ -796,11 +830,13 @@ class RewardSpec:
 @dataclass
 class TrainerConfig:
     "openrs's training options on top of TRL's GRPOConfig (see `openrs.grpo`)."
-    dynamic_sampling: Literal["none", "filter", "refill"] = "none"  # groups whose rewards are all equal: keep (none), drop (filter), or replace with new prompts (refill, as DAPO)
+    dynamic_sampling: Literal["none", "filter",
+                              "refill"] = "none"  # groups whose rewards are all equal: keep (none), drop (filter), or replace with new prompts (refill, as DAPO)
     max_refill_rounds: int = 4  # refill: at most this many extra generation batches per step
     monitor_rewards: list[str] = field(default_factory=lambda: ["accuracy"])  # rewards logged but not optimised (weight 0) unless already in `rewards`
     log_samples: int = 4  # completions per generation batch written to samples.jsonl (0: none)
-    rollouts: Literal["trl", "fast"] = "trl"  # without vLLM, who generates: TRL (transformers generate) or openrs.rollouts (static KV cache, compiled decoding)
+    rollouts: Literal["trl",
+                      "fast"] = "trl"  # without vLLM, who generates: TRL (transformers generate) or openrs.rollouts (static KV cache, compiled decoding)
 
     def __post_init__(self):
         if self.max_refill_rounds < 0: raise ValueError(f"max_refill_rounds must be >= 0, not {self.max_refill_rounds}")
@@ -822,10 +858,13 @@ class EvalSpec:
         if not self.benchmarks: raise ValueError("benchmarks: name at least one (e.g. paper)")
         for b in self.benchmarks:
             if b not in EVAL_SETS and b not in ("paper", "all") and not b.endswith((".jsonl", ".jsonl.gz")):
-                raise ValueError(f"{unknown_name_error('benchmark', b, [*EVAL_SETS, 'paper', 'all'])}; or a problem file (a path ending in .jsonl)")
+                raise ValueError(f"{unknown_name_error('benchmark', b, [*EVAL_SETS, 'paper', 'all'])}; or a problem "
+                                 f"file (a path ending in .jsonl)")
         if self.k < 1: raise ValueError(f"k must be at least 1, not {self.k}")
-        if self.limit is not None and self.limit < 1: raise ValueError(f"limit must be at least 1 (or null for all), not {self.limit}")
-        if not 0 <= self.temperature < float("inf"): raise ValueError(f"temperature must be a number >= 0, not {self.temperature}")
+        if self.limit is not None and self.limit < 1: raise ValueError(f"limit must be at least 1 (or null for all), "
+                                                                       f"not {self.limit}")
+        if not 0 <= self.temperature < float("inf"): raise ValueError(f"temperature must be a number >= 0, not "
+                                                                      f"{self.temperature}")
         if not 0 < self.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], not {self.top_p}")
         if self.max_new_tokens < 1: raise ValueError(f"max_new_tokens must be at least 1, not {self.max_new_tokens}")
         if self.prompt is not None: system_prompt(self.prompt)  # an unknown name fails with the valid ones
@@ -837,7 +876,8 @@ class Recipe:
     model: ModelConfig = field(default_factory=ModelConfig)
     data: DataConfig = field(default_factory=DataConfig)
     rewards: list[RewardSpec] = field(default_factory=list)
-    grpo: dict[str, Any] = field(default_factory=dict)  # trl.GRPOConfig arguments, e.g. learning_rate, beta, num_generations
+    grpo: dict[str,
+               Any] = field(default_factory=dict)  # trl.GRPOConfig arguments, e.g. learning_rate, beta, num_generations
     trainer: TrainerConfig = field(default_factory=TrainerConfig)  # openrs's options on top of TRL (dynamic sampling, logging)
     eval: EvalSpec = field(default_factory=EvalSpec)  # how `openrs eval RUN_DIR --checkpoints` evaluates this run by default
     description: str = ""  # one paragraph: what this experiment is and where its settings come from
@@ -857,8 +897,11 @@ def grpo_config_fields() -> dict[str, Any]:
     return fields
 
 _inf = float("inf")
-GRPO_RANGES: dict[str, tuple[str, Callable[[Any], bool]]] = {  # values TRL or transformers would take silently, or fail on late
-    "max_steps": ("a positive number of steps, or -1 to train num_train_epochs", lambda v: v == -1 or v >= 1),  # 0 would mean "epochs"
+GRPO_RANGES: dict[str,
+                  tuple[str,
+                        Callable[[Any], bool]]] = {  # values TRL or transformers would take silently, or fail on late
+    "max_steps": ("a positive number of steps, or -1 to train num_train_epochs",
+                  lambda v: v == -1 or v >= 1),  # 0 would mean "epochs"
     "num_train_epochs": ("a positive number", lambda v: 0 < v < _inf),
     "learning_rate": ("a positive number", lambda v: 0 < v < _inf),
     "per_device_train_batch_size": ("at least 1", lambda v: v >= 1),
@@ -896,7 +939,8 @@ def recipes_dir(kind: str = "train") -> Path:
 
 def recipe_kinds() -> list[str]:
     "The kinds of shipped recipes (the folders of `openrs/recipes`)."
-    return sorted(p.name for p in (package_dir() / "recipes").iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+    return sorted(p.name for p in (package_dir() / "recipes").iterdir() if p.is_dir() and not p.name.startswith(("_",
+                                                                                                                 ".")))
 
 def list_recipes(kind: str = "train") -> list[str]:
     "Names of the shipped recipes of a kind; an unknown kind fails with the valid ones."
@@ -927,7 +971,8 @@ def read_recipe_yaml(path: Path) -> dict:
     except UnicodeDecodeError as e: raise RecipeError(f"{path}: not a text file (invalid UTF-8 at byte {e.start})") from None
     except OSError as e: raise RecipeError(f"{path}: cannot be read ({e.strerror or type(e).__name__})") from None
     if data is None: data = {}
-    if not isinstance(data, dict): raise RecipeError(f"{path}: a recipe is a mapping of sections, got {type(data).__name__}")
+    if not isinstance(data,
+                      dict): raise RecipeError(f"{path}: a recipe is a mapping of sections, got {type(data).__name__}")
     return data
 
 # %% ../nbs/00_core.ipynb #8b39f7a7
@@ -940,7 +985,8 @@ def apply_overrides(data: dict, overrides: Iterable[str], where: str = "override
         key, raw = o.split("=", 1)
         try: value = yaml.safe_load(raw)
         except yaml.YAMLError as e:
-            raise RecipeError(f"{where}: the value of {key} is not valid YAML ({_yaml_problem(e)}): {raw!r}; quote the whole override in the shell") from None
+            raise RecipeError(f"{where}: the value of {key} is not valid YAML ({_yaml_problem(e)}): {raw!r}; quote the "
+                              f"whole override in the shell") from None
         node, parts = data, key.strip().split(".")
         for p in parts[:-1]:
             node = node.setdefault(p, {})
@@ -954,7 +1000,9 @@ def load_recipe(name_or_path, overrides: Iterable[str] = ()) -> Recipe:
     data = apply_overrides(read_recipe_yaml(path), overrides, where=f"{path}: override")
     recipe = config_from_dict(Recipe, {k: v for k, v in data.items() if k != "grpo"}, str(path))
     grpo = data.get("grpo")
-    if grpo is not None and not isinstance(grpo, dict): raise RecipeError(f"{path}: grpo: expected a mapping of GRPOConfig arguments, got {grpo!r}")
+    if grpo is not None and not isinstance(grpo,
+                                           dict): raise RecipeError(f"{path}: grpo: expected a mapping of GRPOConfig "
+                                                                    f"arguments, got {grpo!r}")
     recipe.grpo = check_grpo_args(grpo or {}, f"{path}: grpo")
     recipe.path = str(path)
     return recipe
@@ -966,14 +1014,16 @@ def read_run_info(run_dir) -> dict:
     if not run_dir.exists(): raise FileNotFoundError(f"{run_dir}: no such training run directory")
     if not run_dir.is_dir(): raise DataError(f"{run_dir}: a file, not a training run directory")
     p = run_dir / RUN_FILE
-    if not p.exists(): raise DataError(f"{run_dir}: not a training run directory (no {RUN_FILE}; openrs train writes it)")
+    if not p.exists(): raise DataError(f"{run_dir}: not a training run directory (no {RUN_FILE}; openrs train writes "
+                                       f"it)")
     try: info = json.loads(p.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as e: raise DataError(f"{p}: malformed JSON ({e})") from None
     if not isinstance(info, dict) or not isinstance(info.get("recipe"), dict):
         raise DataError(f"{p}: no recipe in it (is it the run.json of openrs train?)")
     return info
 
-RESUME_MAY_CHANGE = ("grpo.max_steps", "grpo.num_train_epochs", "grpo.logging_steps", "grpo.save_steps", "grpo.save_total_limit",
+RESUME_MAY_CHANGE = ("grpo.max_steps", "grpo.num_train_epochs", "grpo.logging_steps", "grpo.save_steps",
+                     "grpo.save_total_limit",
                      "grpo.report_to", "grpo.run_name", "grpo.disable_tqdm", "grpo.output_dir", "trainer.log_samples", "eval",
                      "description", "path")  # keys (or whole sections) a resumed run may change: when it stops, logs, saves; how it is evaluated
 _UNSET = "(not set)"
@@ -991,12 +1041,15 @@ def _as_recorded(recipe) -> dict:
     data = json.loads(json.dumps(dataclasses.asdict(recipe) if isinstance(recipe, Recipe) else recipe, default=str))
     try: typed = config_from_dict(Recipe, {k: v for k, v in data.items() if k not in ("grpo", "path")}, RUN_FILE)
     except RecipeError: return data  # recorded by another version: compared as it is
-    return {**json.loads(json.dumps(dataclasses.asdict(typed), default=str)), "grpo": data.get("grpo") or {}, "path": data.get("path")}
+    return {**json.loads(json.dumps(dataclasses.asdict(typed), default=str)), "grpo": data.get("grpo") or {},
+            "path": data.get("path")}
 
 def recipe_changes(before, after) -> dict[str, tuple]:
     "`{dotted key: (before, after)}` for every setting where two recipes differ (`Recipe`s or recorded mappings)."
     a, b = _leaves(_as_recorded(before)), _leaves(_as_recorded(after))
-    return {k: (a.get(k, _UNSET), b.get(k, _UNSET)) for k in sorted(a.keys() | b.keys()) if a.get(k, _UNSET) != b.get(k, _UNSET)}
+    return {k: (a.get(k, _UNSET), b.get(k, _UNSET)) for k in sorted(a.keys() | b.keys()) if a.get(k,
+                                                                                                  _UNSET) != b.get(k,
+                                                                                                                   _UNSET)}
 
 def check_resume(run_dir, recipe, may_change: Iterable[str] = RESUME_MAY_CHANGE) -> dict[str, tuple]:
     "The changes resuming `run_dir` with `recipe` makes to the recipe in its `run.json`: those in `may_change` returned (to record), any other refused."
@@ -1005,7 +1058,8 @@ def check_resume(run_dir, recipe, may_change: Iterable[str] = RESUME_MAY_CHANGE)
     refused = {k: v for k, v in changes.items() if not any(k == m or k.startswith(m + ".") for m in may_change)}
     if refused:
         show = lambda v: v if v == _UNSET else repr(v)
-        raise RecipeError(f"{run_dir}: --resume continues the run recorded in its {RUN_FILE}, which trained with other settings ("
+        raise RecipeError(f"{run_dir}: --resume continues the run recorded in its {RUN_FILE}, which trained with other "
+                          f"settings ("
                           + "; ".join(f"{k}: {show(a)} there, {show(b)} now" for k, (a, b) in refused.items())
                           + "); a resumed run keeps them (its optimizer and schedule come from the checkpoint): drop those overrides, or "
                           f"start afresh (--overwrite, or another output directory). A resume may change only {', '.join(m for m in may_change if m != 'path')}")

@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Literal, Optional, Sequence
 
-from .core import (EVAL_SETS, SHIPPED_SETS, SYSTEM_PROMPTS, DataConfig, SamplingConfig, render_prompt, DataError, DataWarning, RecipeError, iter_jsonl,
+from .core import (EVAL_SETS, SHIPPED_SETS, SYSTEM_PROMPTS, DataConfig, SamplingConfig, render_prompt, DataError,
+                         DataWarning, RecipeError, iter_jsonl,
                          append_jsonl, apply_overrides, cache_dir, check_input_file, check_output_dir, check_output_file,
                          check_weights, config_from_dict, find_recipe, last_boxed, list_recipes, load_shipped_rows, make_conversation,
                          read_jsonl_tolerant, read_recipe_yaml, recipes_dir, resolve_model, run_directory, system_prompt,
@@ -45,7 +46,8 @@ SCHEMA = ("id", "problem", "answer", "solution", "source")
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "unique_id", "uid", "problem_id"),
     "problem": ("problem", "question", "prompt", "query", "Problem", "Question"),
-    "answer": ("answer", "final_answer", "ground_truth", "reward_model.ground_truth", "gold", "expected_answer", "Answer"),
+    "answer": ("answer", "final_answer", "ground_truth", "reward_model.ground_truth", "gold", "expected_answer",
+               "Answer"),
     "solution": ("solution", "Solution", "reference_solution"),
 }
 
@@ -92,7 +94,8 @@ def file_format(path) -> Optional[str]:
     return fmt if fmt in FILE_FORMATS else None
 
 def _read_text(path: Path) -> str:
-    try: return gzip.open(path, "rt", encoding="utf-8").read() if path.suffix == ".gz" else path.read_text(encoding="utf-8")
+    try: return gzip.open(path, "rt",
+                          encoding="utf-8").read() if path.suffix == ".gz" else path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e: raise DataError(f"{path}: not UTF-8 text (byte {e.start})") from None
     except (OSError, EOFError) as e: raise DataError(f"{path}: cannot be read ({e})") from None  # a damaged or cut .gz
 
@@ -109,10 +112,12 @@ def _rows_json(path: Path) -> Iterator[tuple[str, dict]]:
         raise DataError(f"{path}:{e.lineno}: malformed JSON ({e.msg} at column {e.colno})") from None
     if isinstance(data, dict):
         lists = {k: v for k, v in data.items() if isinstance(v, list)}
-        if len(lists) == 1 and all(isinstance(r, dict) for r in next(iter(lists.values()))): data = next(iter(lists.values()))
+        if len(lists) == 1 and all(isinstance(r,
+                                              dict) for r in next(iter(lists.values()))): data = next(iter(lists.values()))
         elif lists and len(lists) == len(data) and len({len(v) for v in lists.values()}) == 1:  # columnar: {"col": [...], ...}
             data = [dict(zip(lists, vals)) for vals in zip(*lists.values())]
-        else: raise DataError(f"{path}: expected a list of objects (or one key holding such a list), got an object with keys {sorted(data)[:10]}")
+        else: raise DataError(f"{path}: expected a list of objects (or one key holding such a list), got an object "
+                              f"with keys {sorted(data)[:10]}")
     if not isinstance(data, list): raise DataError(f"{path}: expected a list of objects, got {type(data).__name__}")
     for i, row in enumerate(data):
         if not isinstance(row, dict): raise DataError(f"{path}[{i}]: expected an object, got {type(row).__name__}")
@@ -137,7 +142,8 @@ def read_rows(path) -> list[tuple[str, dict]]:
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
     fmt = file_format(path)
-    if fmt is None: raise DataError(f"{path}: unknown data file type; use one of {', '.join('.' + f for f in FILE_FORMATS)} (optionally .gz)")
+    if fmt is None: raise DataError(f"{path}: unknown data file type; use one of "
+                                    f"{', '.join('.' + f for f in FILE_FORMATS)} (optionally .gz)")
     rows = list(_READERS[fmt](path))
     if not rows: raise DataError(f"{path}: empty file (no rows)")
     return rows
@@ -145,7 +151,8 @@ def read_rows(path) -> list[tuple[str, dict]]:
 # %% ../nbs/01_data.ipynb #29529a7f
 class ProblemList(list):
     "Problems in openrs's schema (a plain list of dicts), with `drops`: the rows that could not be used and why."
-    def __init__(self, rows: Iterable[dict] = (), drops: Iterable[dict] = (), notes: dict | None = None, origin: str = ""):
+    def __init__(self, rows: Iterable[dict] = (), drops: Iterable[dict] = (), notes: dict | None = None,
+                 origin: str = ""):
         super().__init__(rows)
         self.drops, self.notes, self.origin = list(drops), Counter(notes or {}), origin
 
@@ -178,20 +185,24 @@ def resolve_columns(rows: Sequence[dict], columns: dict[str, str] | None, origin
     columns = columns or {}
     for src, dst in columns.items():
         if not _has(rows, src):
-            raise DataError(f"{origin}: column {src!r} (mapped to {dst!r}) does not exist; the columns are: {', '.join(present)}")
+            raise DataError(f"{origin}: column {src!r} (mapped to {dst!r}) does not exist; the columns are: "
+                            f"{', '.join(present)}")
     chosen: dict[str, Optional[str]] = {f: None for f in COLUMN_ALIASES}
     for src, dst in columns.items(): chosen[dst] = src
     for f, aliases in COLUMN_ALIASES.items():
         if chosen.get(f) is None: chosen[f] = next((a for a in aliases if _has(rows, a)), None)
     if chosen["problem"] is None:
-        raise DataError(f"{origin}: no problem column (looked for {', '.join(COLUMN_ALIASES['problem'])}); the columns are: "
+        raise DataError(f"{origin}: no problem column (looked for {', '.join(COLUMN_ALIASES['problem'])}); the columns "
+                        f"are: "
                         f"{', '.join(present)}. Map one with columns={{'<column>': 'problem'}}")
     if chosen["answer"] is None and chosen["solution"] is None:
-        raise DataError(f"{origin}: no answer column (looked for {', '.join(COLUMN_ALIASES['answer'])}) and no solution to take a "
+        raise DataError(f"{origin}: no answer column (looked for {', '.join(COLUMN_ALIASES['answer'])}) and no "
+                        f"solution to take a "
                         f"\\boxed{{}} answer from; the columns are: {', '.join(present)}. Map one with columns={{'<column>': 'answer'}}")
     return chosen
 
-def to_problems(rows: Sequence[tuple[str, dict]], origin: str, columns: dict[str, str] | None = None, id_prefix: str | None = None) -> ProblemList:
+def to_problems(rows: Sequence[tuple[str, dict]], origin: str, columns: dict[str, str] | None = None,
+                id_prefix: str | None = None) -> ProblemList:
     "Rows `(where, row)` in openrs's problem schema; unusable rows are dropped with their place and reason."
     if not rows: raise DataError(f"{origin}: no rows")
     chosen = resolve_columns([r for _, r in rows], columns, origin)
@@ -209,9 +220,11 @@ def to_problems(rows: Sequence[tuple[str, dict]], origin: str, columns: dict[str
             answer, why_a = boxed.strip() or None, None if boxed.strip() else "empty \\boxed{} in the solution"
             if answer: notes["answer taken from the solution's \\boxed{}"] += 1
         if why or answer is None:
-            reason = why or (why_a if why_a not in ("no answer", "empty answer") or not chosen["solution"] else f"{why_a} and no \\boxed{{}} in the solution")
+            reason = why or (why_a if why_a not in ("no answer",
+                                                    "empty answer") or not chosen["solution"] else f"{why_a} and no \\boxed{{}} in the solution")
             drops.append({"id": rid, "where": where, "stage": "load", "reason": reason}); continue
-        if rid in seen: raise DataError(f"{where}: duplicate id {rid!r} (first at {seen[rid]}); give each row a unique id, or remove the id column so ids are generated")
+        if rid in seen: raise DataError(f"{where}: duplicate id {rid!r} (first at {seen[rid]}); give each row a unique "
+                                        f"id, or remove the id column so ids are generated")
         seen[rid] = where
         p = {k: v for k, v in row.items() if k not in used and k not in SCHEMA}
         src = row.get("source") if isinstance(row.get("source"), str) else origin
@@ -239,7 +252,8 @@ def source_kind(source) -> str:
     if "/" not in name and not Path(name).exists() and name in list_recipes("data"): return "recipe"
     path = Path(name).expanduser()
     if path.is_file():
-        if file_format(path) is None: raise DataError(f"{path}: unknown data file type; use one of {', '.join('.' + f for f in FILE_FORMATS)} (optionally .gz)")
+        if file_format(path) is None: raise DataError(f"{path}: unknown data file type; use one of "
+                                                      f"{', '.join('.' + f for f in FILE_FORMATS)} (optionally .gz)")
         check_input_file(path, "data file")
         return "file"
     if path.is_dir(): return "dir"
@@ -254,14 +268,17 @@ def _load_problems(source, split="train", columns=None, limit=None) -> ProblemLi
     if kind == "shipped":
         rows = load_shipped_rows(name)[:limit]
         return to_problems([(f"{name}:{i + 1}", r) for i, r in enumerate(rows)], name, columns, id_prefix=name)
-    if kind == "recipe": return to_problems(read_rows(build_recipe_cached(name) / "problems.jsonl")[:limit], name, columns, id_prefix=name)
+    if kind == "recipe": return to_problems(read_rows(build_recipe_cached(name) / "problems.jsonl")[:limit], name,
+                                            columns, id_prefix=name)
     if kind == "file": return to_problems(read_rows(path)[:limit], str(path), columns)
     if kind == "dir":
-        if (path / "problems.jsonl").exists(): return to_problems(read_rows(path / "problems.jsonl")[:limit], str(path), columns)
+        if (path / "problems.jsonl").exists(): return to_problems(read_rows(path / "problems.jsonl")[:limit],
+                                                                  str(path), columns)
         return to_problems(_hub_rows(str(path), split, limit), str(path), columns, id_prefix=path.name)
     return to_problems(_hub_rows(name, split, limit), name, columns, id_prefix=name.split("/")[-1])
 
-def load_problems(source: str, split: str = "train", columns: dict[str, str] | None = None, limit: int | None = None) -> ProblemList:
+def load_problems(source: str, split: str = "train", columns: dict[str, str] | None = None,
+                  limit: int | None = None) -> ProblemList:
     "Problems in openrs's schema from a shipped set, a data recipe, a local file (JSONL/JSON/parquet/CSV) or a Hugging Face dataset id."
     probs = _load_problems(source, split, columns, limit)
     if probs.drops: warnings.warn(probs.summary(), DataWarning, stacklevel=2)
@@ -296,7 +313,8 @@ class Funnel:
     def add(self, stage: Stage) -> list[dict]:
         "Record `stage`; return the rows it kept, for the next stage."
         if self.stages and stage.rows_in != self.stages[-1].rows_out:
-            raise ValueError(f"stage {stage.name!r} starts with {stage.rows_in} rows but {self.stages[-1].name!r} kept {self.stages[-1].rows_out}")
+            raise ValueError(f"stage {stage.name!r} starts with {stage.rows_in} rows but {self.stages[-1].name!r} kept "
+                             f"{self.stages[-1].rows_out}")
         self.stages.append(stage)
         return stage.kept
 
@@ -323,7 +341,8 @@ class Funnel:
         "Rows left after each stage (left) and rows dropped by each stage, split by reason (right); returns the figure."
         import matplotlib.pyplot as plt
         rows = self.rows()
-        fig, (left, right) = plt.subplots(1, 2, figsize=(12, 0.55 * len(rows) + 1.8), sharey=True, gridspec_kw={"width_ratios": [1, 1.4]})
+        fig, (left, right) = plt.subplots(1, 2, figsize=(12, 0.55 * len(rows) + 1.8), sharey=True,
+                                          gridspec_kw={"width_ratios": [1, 1.4]})
         y = list(range(len(rows)))[::-1]
         left.barh(y, [r["rows_out"] for r in rows], color="#4c72b0")
         for yi, r in zip(y, rows): left.text(r["rows_out"], yi, f" {r['rows_out']:,}", va="center", fontsize=8)
@@ -337,7 +356,8 @@ class Funnel:
                 right.barh(yi, n, left=x, color=colors[j % len(colors)], edgecolor="white", linewidth=0.5)
                 x += n
             items = list(r["reasons"].items())
-            why = items[0][0] if len(items) == 1 else "; ".join(f"{k} {v:,}" for k, v in items[:3]) + (" …" if len(items) > 3 else "")
+            why = items[0][0] if len(items) == 1 else "; ".join(f"{k} {v:,}" for k,
+                                                                v in items[:3]) + (" …" if len(items) > 3 else "")
             right.text(x + top * 0.01, yi, f"{r['dropped']:,}" + (f": {why}" if why else ""), va="center", fontsize=7.5)
         right.set_xlim(0, top * 2.6); right.set_xlabel("rows dropped (colours: reasons, largest first)")
         for ax in (left, right): ax.spines[["top", "right"]].set_visible(False)
@@ -361,14 +381,16 @@ def gold_check_cache() -> Path:
         _CHECKER_KEY["key"] = f"{version}-{hashlib.sha256(Path(openrs.answers.__file__).read_bytes()).hexdigest()[:12]}"
     return cache_dir("gold_checks") / f"math-verify-{_CHECKER_KEY['key']}.jsonl"
 
-def check_golds_cached(answers: Sequence[str | None], cache: Path | None = None, batch: int = 256, progress: bool = False) -> list[str | None]:
+def check_golds_cached(answers: Sequence[str | None], cache: Path | None = None, batch: int = 256,
+                       progress: bool = False) -> list[str | None]:
     "`openrs.answers.check_golds` for each answer (None: usable, else why not), reading and appending verdicts in a cache file."
     from openrs.answers import check_golds
     cache = Path(cache) if cache else gold_check_cache()
     known = {r["answer"]: r["verdict"] for r in read_jsonl_tolerant(cache)[0]} if cache.exists() else {}
     todo = sorted({a for a in answers if isinstance(a, str) and a not in known})
     from tqdm.auto import tqdm
-    for i in tqdm(range(0, len(todo), batch), desc="checking gold answers", unit="batch", disable=not progress or not todo):
+    for i in tqdm(range(0, len(todo), batch), desc="checking gold answers", unit="batch",
+                  disable=not progress or not todo):
         chunk = todo[i:i + batch]
         verdicts = check_golds(chunk)
         known.update(zip(chunk, verdicts))
@@ -377,7 +399,8 @@ def check_golds_cached(answers: Sequence[str | None], cache: Path | None = None,
     odd_verdicts = dict(zip(map(repr, odd), check_golds(odd))) if odd else {}
     return [known[a] if isinstance(a, str) else odd_verdicts[repr(a)] for a in answers]
 
-def check_gold_answers(rows: Sequence[dict], cache: Path | None = None, progress: bool = False, name: str = "gold answers") -> Stage:
+def check_gold_answers(rows: Sequence[dict], cache: Path | None = None, progress: bool = False,
+                       name: str = "gold answers") -> Stage:
     "Keep rows whose gold answer math-verify can parse (`openrs.answers.check_golds`, cached); drop the others with the reason."
     t0 = time.time()
     verdicts = check_golds_cached([r["answer"] for r in rows], cache, progress=progress)
@@ -416,7 +439,8 @@ def find_duplicates(rows: Sequence[dict], normalize: bool = True) -> list[Duplic
 def dedup(rows: Sequence[dict], normalize: bool = True, conflicts: Literal["drop", "keep_first"] = "drop",
           equivalent: Callable[[list[str]], bool] | None = None, name: str = "dedup") -> Stage:
     "Drop repeated problems, keeping the first of each group; drop every row of a group with conflicting answers (`conflicts='drop'`)."
-    if conflicts not in ("drop", "keep_first"): raise ValueError(f"conflicts must be 'drop' or 'keep_first', not {conflicts!r}")
+    if conflicts not in ("drop",
+                         "keep_first"): raise ValueError(f"conflicts must be 'drop' or 'keep_first', not {conflicts!r}")
     t0 = time.time()
     groups = find_duplicates(rows, normalize)
     for g in groups:
@@ -426,10 +450,12 @@ def dedup(rows: Sequence[dict], normalize: bool = True, conflicts: Literal["drop
     for g in groups:
         first = g.ids[0]
         if g.conflicting and conflicts == "drop":
-            for i in g.ids: verdict[i] = ("conflicting answers", f"group {g.ids}: answers {list(dict.fromkeys(g.answers))}")
+            for i in g.ids: verdict[i] = ("conflicting answers",
+                                          f"group {g.ids}: answers {list(dict.fromkeys(g.answers))}")
             continue
         for i in g.ids[1:]:
-            verdict[i] = ("duplicate (verbatim)" if text[i] == text[first] else "duplicate (normalised)", f"same problem as {first}")
+            verdict[i] = ("duplicate (verbatim)" if text[i] == text[first] else "duplicate (normalised)",
+                          f"same problem as {first}")
     kept = [r for r in rows if r["id"] not in verdict]
     drops = [_drop(r, *verdict[r["id"]]) for r in rows if r["id"] in verdict]
     conflict_groups = [g for g in groups if len(set(g.answers)) > 1]
@@ -443,9 +469,11 @@ def dedup(rows: Sequence[dict], normalize: bool = True, conflicts: Literal["drop
 # %% ../nbs/01_data.ipynb #fb34db33
 _LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
 _WORD = re.compile(r"[^\W_]+")
-LAYOUT_COMMANDS = frozenset("left right big bigl bigr Big Bigl Bigr displaystyle textstyle text textbf textit textrm mathrm mathbf "
+LAYOUT_COMMANDS = frozenset("left right big bigl bigr Big Bigl Bigr displaystyle textstyle text textbf textit textrm "
+                            "mathrm mathbf "
                             "mathit emph mbox operatorname quad qquad".split())
-SAME_COMMANDS = {"dfrac": "frac", "tfrac": "frac", "leq": "le", "leqslant": "le", "geq": "ge", "geqslant": "ge", "neq": "ne"}
+SAME_COMMANDS = {"dfrac": "frac", "tfrac": "frac", "leq": "le", "leqslant": "le", "geq": "ge", "geqslant": "ge",
+                 "neq": "ne"}
 
 def problem_words(text: str) -> list[str]:
     "The words of a problem as n-grams compare them: lower case, letters and digits, LaTeX layout commands dropped."
@@ -499,7 +527,8 @@ def eval_problems(against: Iterable[str] = EVAL_SETS) -> dict[str, ProblemList]:
     "The evaluation sets to decontaminate against, by name (shipped sets, or anything `load_problems` reads)."
     return {str(name): _load_problems(name) for name in against}
 
-def find_overlaps(rows: Sequence[dict], against: Iterable[str] | dict = EVAL_SETS, n: int = 8, index: NgramIndex | None = None) -> list[Overlap]:
+def find_overlaps(rows: Sequence[dict], against: Iterable[str] | dict = EVAL_SETS, n: int = 8,
+                  index: NgramIndex | None = None) -> list[Overlap]:
     "Every (training problem, evaluation problem) pair that shares at least one word n-gram, with its overlap."
     if index is None: index = NgramIndex(against if isinstance(against, dict) else eval_problems(against), n)
     out = []
@@ -543,15 +572,18 @@ def decontaminate(rows: Sequence[dict], against: Iterable[str] | dict = EVAL_SET
                       same_answer_rows=len({o.train_id for o in fl if not o.exact and o.same_answer}),
                       other_answer_rows=len({o.train_id for o in fl if not o.exact and o.same_answer is False}),
                       pairs=[asdict(o) for o in sorted(fl, key=lambda o: (-o.overlap, o.train_id))])
-    report = dict(n=n, min_overlap=min_overlap, rows_sharing_an_ngram=len({o.train_id for o in overlaps}), benchmarks=per)
+    report = dict(n=n, min_overlap=min_overlap, rows_sharing_an_ngram=len({o.train_id for o in overlaps}),
+                  benchmarks=per)
     return Stage(name, kept, drops, report, time.time() - t0)
 
 def contamination_table(report: dict) -> str:
     "A `decontaminate` report as a Markdown table, one row per benchmark."
-    lines = [f"| benchmark | problems | train rows sharing a {report['n']}-gram | flagged rows (overlap ≥ {report['min_overlap']:g}) | "
+    lines = [f"| benchmark | problems | train rows sharing a {report['n']}-gram | flagged rows (overlap ≥ "
+             f"{report['min_overlap']:g}) | "
              "eval problems hit | exact copies | reworded, same answer | other answer (template) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for b, r in report["benchmarks"].items():
-        lines.append(f"| {b} | {r['eval_problems']:,} | {r['rows_sharing_an_ngram']:,} | {r['flagged_rows']:,} | {r['flagged_eval_problems']:,} "
+        lines.append(f"| {b} | {r['eval_problems']:,} | {r['rows_sharing_an_ngram']:,} | {r['flagged_rows']:,} | "
+                     f"{r['flagged_eval_problems']:,} "
                      f"| {r['exact_rows']:,} | {r['same_answer_rows']:,} | {r['other_answer_rows']:,} |")
     return "\n".join(lines)
 
@@ -575,7 +607,8 @@ def problem_hash(row: dict) -> str:
 
 def pass_rate_cache(model, sampling, prompt: str = "open_rs", system_text: str | None = None) -> Path:
     "The default cache file of pass rates for `model` under `sampling` and the prompt (in `cache_dir('pass_rates')`)."
-    settings = dict(model=str(model), sampling=asdict(sampling), prompt=prompt if system_text is None else system_text, version=1)
+    settings = dict(model=str(model), sampling=asdict(sampling), prompt=prompt if system_text is None else system_text,
+                    version=1)
     key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
     slug = re.sub(r"[^\w.-]+", "-", str(model)).strip("-")[-48:]
     return cache_dir("pass_rates") / f"{slug}-{key}.jsonl"
@@ -586,10 +619,12 @@ def _read_cache(path: Path) -> dict[str, dict]:
     rows, bad = read_jsonl_tolerant(path)
     if bad or (path.stat().st_size and not path.read_bytes().endswith(b"\n")):
         write_jsonl(path, rows)  # rewrite without the cut line, so appends start on a fresh line
-        if bad: warnings.warn(f"{path}: ignored {len(bad)} cut-short line(s) (lines {bad[:5]}); those problems are sampled again", DataWarning)
+        if bad: warnings.warn(f"{path}: ignored {len(bad)} cut-short line(s) (lines {bad[:5]}); those problems are "
+                              f"sampled again", DataWarning)
     return {r["id"]: r for r in rows}
 
-def estimate_pass_rates(rows: Sequence[dict], model="tiny", sampling=None, prompt: str = "open_rs", system_text: str | None = None,
+def estimate_pass_rates(rows: Sequence[dict], model="tiny", sampling=None, prompt: str = "open_rs",
+                        system_text: str | None = None,
                         cache=None, generator=None, backend: str = "auto", timeout: float = 5.0, progress: bool = True,
                         **generator_kwargs) -> dict[str, PassRate]:
     "Pass rate of each problem under `model` from `sampling.n` completions, cached per problem on disk as they finish."
@@ -601,7 +636,8 @@ def estimate_pass_rates(rows: Sequence[dict], model="tiny", sampling=None, promp
     want = {r["id"]: problem_hash(r) for r in rows}
     todo = [r for r in rows if not (r["id"] in done and done[r["id"]].get("hash") == want[r["id"]] and done[r["id"]].get("k") == sampling.n)]
     if todo:
-        gen = generator if generator is not None else make_generator(model, backend=backend, progress=progress, **generator_kwargs)
+        gen = generator if generator is not None else make_generator(model, backend=backend, progress=progress,
+                                                                     **generator_kwargs)
         prompts = [make_conversation(r["problem"], prompt, system_text) for r in todo]
         for i, comps in gen.iter_generate(prompts, sampling):
             r = todo[i]
@@ -612,11 +648,14 @@ def estimate_pass_rates(rows: Sequence[dict], model="tiny", sampling=None, promp
             append_jsonl(cache, [rec])
             done[r["id"]] = rec
     missing = [r["id"] for r in rows if r["id"] not in done]
-    if missing: raise RuntimeError(f"the generator returned no completions for {len(missing)} problems (e.g. {missing[:3]})")
-    return {r["id"]: PassRate(**{k: done[r["id"]][k] for k in ("id", "k", "correct", "statuses", "truncated", "mean_tokens")}) for r in rows}
+    if missing: raise RuntimeError(f"the generator returned no completions for {len(missing)} problems (e.g. "
+                                   f"{missing[:3]})")
+    return {r["id"]: PassRate(**{k: done[r["id"]][k] for k in ("id", "k", "correct", "statuses", "truncated",
+                                                               "mean_tokens")}) for r in rows}
 
 # %% ../nbs/01_data.ipynb #bd410a0a
-def filter_by_pass_rate(rows: Sequence[dict], rates: dict[str, PassRate], min_pass_rate: float = 0.0, max_pass_rate: float = 1.0,
+def filter_by_pass_rate(rows: Sequence[dict], rates: dict[str, PassRate], min_pass_rate: float = 0.0,
+                        max_pass_rate: float = 1.0,
                         name: str = "pass rate") -> Stage:
     "Keep problems whose pass rate is within `[min_pass_rate, max_pass_rate]`; drop the others as too easy or too hard."
     if not 0 <= min_pass_rate <= max_pass_rate <= 1:
@@ -626,8 +665,10 @@ def filter_by_pass_rate(rows: Sequence[dict], rates: dict[str, PassRate], min_pa
     kept, drops = [], []
     for r in rows:
         p = rates[r["id"]]
-        if p.pass_rate > max_pass_rate: drops.append(_drop(r, "too easy", f"pass rate {p.correct}/{p.k} > {max_pass_rate:g}"))
-        elif p.pass_rate < min_pass_rate: drops.append(_drop(r, "too hard", f"pass rate {p.correct}/{p.k} < {min_pass_rate:g}"))
+        if p.pass_rate > max_pass_rate: drops.append(_drop(r, "too easy",
+                                                           f"pass rate {p.correct}/{p.k} > {max_pass_rate:g}"))
+        elif p.pass_rate < min_pass_rate: drops.append(_drop(r, "too hard",
+                                                             f"pass rate {p.correct}/{p.k} < {min_pass_rate:g}"))
         else: kept.append(r)
     hist = Counter(f"{rates[r['id']].correct}/{rates[r['id']].k}" for r in rows)
     report = dict(min_pass_rate=min_pass_rate, max_pass_rate=max_pass_rate,
@@ -635,7 +676,8 @@ def filter_by_pass_rate(rows: Sequence[dict], rates: dict[str, PassRate], min_pa
                   statuses=dict(sum((Counter(rates[r["id"]].statuses) for r in rows), Counter())))
     return Stage(name, kept, drops, report)
 
-def plot_pass_rates(rates: dict[str, PassRate], min_pass_rate: float = 0.0, max_pass_rate: float = 1.0, title: str = "pass rates"):
+def plot_pass_rates(rates: dict[str, PassRate], min_pass_rate: float = 0.0, max_pass_rate: float = 1.0,
+                    title: str = "pass rates"):
     "Histogram of pass rates with the kept band shaded; returns the figure."
     import matplotlib.pyplot as plt
     ks = sorted({p.k for p in rates.values()}) or [1]
@@ -656,7 +698,8 @@ class SourceSpec:
     dataset: str  # shipped set, data recipe, local file (jsonl/json/parquet/csv) or Hugging Face dataset id
     split: str = "train"  # split of a Hugging Face dataset
     columns: dict[str, str] = field(default_factory=dict)  # rename columns to openrs's schema: {"question": "problem"}
-    where: dict[str, Any] = field(default_factory=dict)  # keep rows whose field equals the value (or one of a list): {level: Hard}
+    where: dict[str,
+                Any] = field(default_factory=dict)  # keep rows whose field equals the value (or one of a list): {level: Hard}
     limit: Optional[int] = None  # read only the first N rows
 
 @dataclass
@@ -675,7 +718,8 @@ class DedupSpec:
     "Deduplication settings (see `dedup`)."
     enabled: bool = True
     normalize: bool = True  # also merge problems equal after `normalize_problem`, not only verbatim repeats
-    conflicts: Literal["drop", "keep_first"] = "drop"  # duplicates with different answers: drop them all, or keep the first
+    conflicts: Literal["drop",
+                       "keep_first"] = "drop"  # duplicates with different answers: drop them all, or keep the first
     check_equivalence: bool = True  # different answer strings that math-verify finds equal are not a conflict
 
 @dataclass
@@ -688,7 +732,8 @@ class DecontaminationSpec:
 
     def __post_init__(self):
         if self.n < 1: raise ValueError(f"n must be at least 1, not {self.n}")
-        if not 0 <= self.min_overlap <= 1: raise ValueError(f"min_overlap must be between 0 and 1, not {self.min_overlap}")
+        if not 0 <= self.min_overlap <= 1: raise ValueError(f"min_overlap must be between 0 and 1, not "
+                                                            f"{self.min_overlap}")
 
 @dataclass
 class PassRateSpec:
@@ -708,11 +753,14 @@ class PassRateSpec:
     cache: Optional[str] = None  # results file; None: one in the openrs cache named after model and settings
 
     def __post_init__(self):
-        SamplingConfig(n=self.k, temperature=self.temperature, top_p=self.top_p, max_new_tokens=self.max_new_tokens, seed=self.seed)  # k and sampling checked there
+        SamplingConfig(n=self.k, temperature=self.temperature, top_p=self.top_p, max_new_tokens=self.max_new_tokens,
+                       seed=self.seed)  # k and sampling checked there
         if not 0 <= self.min_pass_rate <= self.max_pass_rate <= 1:
-            raise ValueError(f"need 0 <= min_pass_rate <= max_pass_rate <= 1, got {self.min_pass_rate} and {self.max_pass_rate}")
+            raise ValueError(f"need 0 <= min_pass_rate <= max_pass_rate <= 1, got {self.min_pass_rate} and "
+                             f"{self.max_pass_rate}")
         if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, not {self.batch_size}")
-        if not 0 < self.timeout < math.inf: raise ValueError(f"timeout must be a positive number of seconds, not {self.timeout}")
+        if not 0 < self.timeout < math.inf: raise ValueError(f"timeout must be a positive number of seconds, not "
+                                                             f"{self.timeout}")
         system_prompt(self.prompt)  # an unknown name fails with the valid ones
 
 @dataclass
@@ -770,11 +818,14 @@ def _load_sources(recipe: DataRecipe) -> tuple[Stage, dict[tuple, ProblemList]]:
     for key, probs in loaded.items():
         for p in probs:
             if p["id"] in owner and owner[p["id"]] != key[0]:
-                raise DataError(f"id {p['id']!r} is in both {owner[p['id']]} and {key[0]}; ids must be unique across the sources of a mix")
+                raise DataError(f"id {p['id']!r} is in both {owner[p['id']]} and {key[0]}; ids must be unique across "
+                                f"the sources of a mix")
             owner[p["id"]] = key[0]
     kept = [p for probs in loaded.values() for p in probs]
-    drops = [{"id": d["id"], "reason": d["reason"], "detail": d.get("where", "")} for probs in loaded.values() for d in probs.drops]
-    report = {probs.origin: dict(rows=len(probs) + len(probs.drops), kept=len(probs), notes=dict(probs.notes)) for probs in loaded.values()}
+    drops = [{"id": d["id"], "reason": d["reason"],
+              "detail": d.get("where", "")} for probs in loaded.values() for d in probs.drops]
+    report = {probs.origin: dict(rows=len(probs) + len(probs.drops), kept=len(probs),
+                                 notes=dict(probs.notes)) for probs in loaded.values()}
     return Stage("load", kept, drops, report), loaded
 
 def _assign(recipe: DataRecipe, loaded: dict[tuple, ProblemList]) -> Stage:
@@ -788,7 +839,8 @@ def _assign(recipe: DataRecipe, loaded: dict[tuple, ProblemList]) -> Stage:
                 taken.add(id(p)); kept.append({**p, "component": c.name, "_order": (ci, si)})
     kept.sort(key=lambda r: r["_order"][::-1])  # every component's first source before any fill-up source: dedup keeps those copies
     everyone = [p for probs in loaded.values() for p in probs]
-    drops = [_drop(p, "not selected by any source", f"matches no `where` of the sources reading {p['source']}") for p in everyone if id(p) not in taken]
+    drops = [_drop(p, "not selected by any source",
+                   f"matches no `where` of the sources reading {p['source']}") for p in everyone if id(p) not in taken]
     counts = Counter(p["component"] for p in kept)
     return Stage("select", kept, drops, {"by_component": {c.name: counts.get(c.name, 0) for c in recipe.components}})
 
@@ -807,10 +859,12 @@ def _draw(recipe: DataRecipe, rows: list[dict]) -> Stage:
             else: pick = rng.sample(avail, need - got)
             chosen.update(id(r) for r in pick); got += len(pick)
             if need is not None and got >= need: break
-        report[c.name] = dict(count=c.count, drawn=got, available=sum(len(by_source.get((ci, si), [])) for si in range(len(c.sources))),
+        report[c.name] = dict(count=c.count, drawn=got,
+                              available=sum(len(by_source.get((ci, si), [])) for si in range(len(c.sources))),
                               shortfall=max(0, (c.count or 0) - got) if c.count is not None else 0)
     kept = sorted((r for r in rows if id(r) in chosen), key=lambda r: r["_order"])  # component, then source order
-    drops = [_drop(r, "over the component's count", f"{r['component']}: {recipe.components[r['_order'][0]].count} drawn") for r in rows if id(r) not in chosen]
+    drops = [_drop(r, "over the component's count",
+                   f"{r['component']}: {recipe.components[r['_order'][0]].count} drawn") for r in rows if id(r) not in chosen]
     return Stage("draw counts", kept, drops, report)
 
 def _math_equivalent(answers: list[str]) -> bool:
@@ -826,7 +880,8 @@ def build_mix(recipe: DataRecipe | str | Path, out=None, progress: bool = True) 
     def add(stage, t):
         stage.seconds = stage.seconds or time.time() - t
         reports[stage.name] = stage.report
-        if progress: print(f"{stage.name:<24} {stage.rows_in:>7,} → {stage.rows_out:>7,}  ({stage.seconds:.1f} s)", flush=True)
+        if progress: print(f"{stage.name:<24} {stage.rows_in:>7,} → {stage.rows_out:>7,}  ({stage.seconds:.1f} s)",
+                           flush=True)
         return funnel.add(stage)
     t = time.time(); load, loaded = _load_sources(recipe); rows = add(load, t)
     if any(s.where for c in recipe.components for s in c.sources) or len(recipe.components) > 1 or any(len(c.sources) > 1 for c in recipe.components):
@@ -835,23 +890,29 @@ def build_mix(recipe: DataRecipe | str | Path, out=None, progress: bool = True) 
     if f.gold_answers: t = time.time(); rows = add(check_gold_answers(rows, progress=progress), t)
     if f.dedup.enabled:
         t = time.time()
-        rows = add(dedup(rows, f.dedup.normalize, f.dedup.conflicts, _math_equivalent if f.dedup.check_equivalence else None), t)
+        rows = add(dedup(rows, f.dedup.normalize, f.dedup.conflicts,
+                         _math_equivalent if f.dedup.check_equivalence else None), t)
     if f.decontaminate.enabled:
         t = time.time()
-        rows = add(decontaminate(rows, f.decontaminate.against, f.decontaminate.n, f.decontaminate.min_overlap, _math_equivalent), t)
+        rows = add(decontaminate(rows, f.decontaminate.against, f.decontaminate.n, f.decontaminate.min_overlap,
+                                 _math_equivalent), t)
     for spec in f.pass_rate:
         t = time.time()
-        sampling = SamplingConfig(n=spec.k, temperature=spec.temperature, top_p=spec.top_p, max_new_tokens=spec.max_new_tokens, seed=spec.seed)
-        rates = estimate_pass_rates(rows, spec.model, sampling, spec.prompt, cache=spec.cache, backend=spec.backend, timeout=spec.timeout,
+        sampling = SamplingConfig(n=spec.k, temperature=spec.temperature, top_p=spec.top_p,
+                                  max_new_tokens=spec.max_new_tokens, seed=spec.seed)
+        rates = estimate_pass_rates(rows, spec.model, sampling, spec.prompt, cache=spec.cache, backend=spec.backend,
+                                    timeout=spec.timeout,
                                     progress=progress, **({"batch_size": spec.batch_size} if spec.backend != "vllm" else {}))
-        rows = add(filter_by_pass_rate(rows, rates, spec.min_pass_rate, spec.max_pass_rate, name=f"pass rate ({spec.model})"), t)
+        rows = add(filter_by_pass_rate(rows, rates, spec.min_pass_rate, spec.max_pass_rate,
+                                       name=f"pass rate ({spec.model})"), t)
     t = time.time(); rows = add(_draw(recipe, rows), t)
     if recipe.shuffle: random.Random(recipe.seed).shuffle(rows)
     rows = [{k: v for k, v in r.items() if k != "_order"} for r in rows]
     for s in funnel.stages:
         for r in s.kept: r.pop("_order", None)
     short = {n: r["shortfall"] for n, r in reports["draw counts"].items() if r["shortfall"]}
-    if short: warnings.warn(f"{recipe.path or 'recipe'}: not enough problems survived the filters for {short}", DataWarning)
+    if short: warnings.warn(f"{recipe.path or 'recipe'}: not enough problems survived the filters for {short}",
+                            DataWarning)
     report = dict(recipe=recipe.path, seed=recipe.seed, rows=len(rows), seconds=round(time.time() - t0, 2),
                   by_component=dict(Counter(r["component"] for r in rows)), stages=reports)
     mix = Mix(rows, funnel, recipe, report)
@@ -862,18 +923,21 @@ def build_mix(recipe: DataRecipe | str | Path, out=None, progress: bool = True) 
 def mix_summary(mix: Mix) -> str:
     "The funnel, the contamination table and the duplicate summary of a mix, as Markdown."
     title = Path(mix.recipe.path).stem if mix.recipe.path else "mix"
-    parts = [f"# {title}: {len(mix.rows):,} problems", "", mix.recipe.description.strip(), "", "## Funnel", "", mix.funnel.table()]
+    parts = [f"# {title}: {len(mix.rows):,} problems", "", mix.recipe.description.strip(), "", "## Funnel", "",
+             mix.funnel.table()]
     st = mix.report["stages"]
     if "dedup" in st:
         d = st["dedup"]
-        parts += ["", "## Duplicates", "", f"{d['groups']:,} groups of repeated problems ({d['duplicate_rows']:,} extra rows, "
+        parts += ["", "## Duplicates", "",
+                  f"{d['groups']:,} groups of repeated problems ({d['duplicate_rows']:,} extra rows, "
                   f"{d['verbatim_duplicate_rows']:,} of them verbatim); {d['groups_with_different_answers']:,} groups have different answer "
                   f"strings, of which {d['equivalent_answer_groups']:,} are the same answer written differently and "
                   f"{len(d['conflicting_groups']):,} conflict."]
     if "decontaminate" in st: parts += ["", "## Contamination", "", contamination_table(st["decontaminate"])]
     parts += ["", "## Components", "", "| component | count | available | drawn |", "| --- | ---: | ---: | ---: |"]
     for name, r in st["draw counts"].items():
-        parts.append(f"| {name} | {r['count'] if r['count'] is not None else 'all'} | {r['available']:,} | {r['drawn']:,} |")
+        parts.append(f"| {name} | {r['count'] if r['count'] is not None else 'all'} | {r['available']:,} | "
+                     f"{r['drawn']:,} |")
     return "\n".join(parts) + "\n"
 
 def write_mix(mix: Mix, out) -> Path:
@@ -884,7 +948,8 @@ def write_mix(mix: Mix, out) -> Path:
     write_jsonl(out / "dropped.jsonl", mix.funnel.drops())
     (out / "funnel.md").write_text(mix_summary(mix), encoding="utf-8")
     (out / "funnel.json").write_text(json.dumps(mix.funnel.rows(), indent=1, ensure_ascii=False), encoding="utf-8")
-    (out / "report.json").write_text(json.dumps(mix.report, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    (out / "report.json").write_text(json.dumps(mix.report, indent=1, ensure_ascii=False, default=str),
+                                     encoding="utf-8")
     recipe = {k: v for k, v in asdict(mix.recipe).items() if k != "path"}
     (out / "recipe.yaml").write_text(yaml.safe_dump(recipe, sort_keys=False, allow_unicode=True), encoding="utf-8")
     fig = mix.funnel.plot(f"{Path(mix.recipe.path).stem if mix.recipe.path else 'mix'}: {len(mix.rows):,} problems")
@@ -899,7 +964,8 @@ def build_recipe_cached(name_or_path, progress: bool = True) -> Path:
     import openrs, shutil, tempfile
     path = find_recipe(name_or_path, "data")
     import openrs.answers, openrs.data
-    code = b"".join(Path(m.__file__).read_bytes() for m in (openrs.data, openrs.answers))  # a change to the curation code rebuilds
+    code = b"".join(Path(m.__file__).read_bytes() for m in (openrs.data,
+                                                            openrs.answers))  # a change to the curation code rebuilds
     key = hashlib.sha256(path.read_bytes() + code + f"{MIX_FORMAT}:{openrs.__version__}".encode()).hexdigest()[:12]
     target = cache_dir("mixes") / f"{path.stem}-{key}"
     if (target / "problems.jsonl").exists(): return target
@@ -920,9 +986,12 @@ def _arrow_safe(rows: list[dict]) -> tuple[list[dict], list[str]]:
     kinds: dict[str, set] = defaultdict(set)
     for r in rows:
         for k, v in r.items():
-            if v is not None: kinds[k].add(type(v).__name__ if not isinstance(v, (int, float)) or isinstance(v, bool) else "number")
+            if v is not None: kinds[k].add(type(v).__name__ if not isinstance(v, (int, float)) or isinstance(v,
+                                                                                                             bool) else "number")
     mixed = [k for k, t in kinds.items() if len(t) > 1 and k not in ("prompt",)]
-    if mixed: rows = [{**r, **{k: json.dumps(r.get(k), ensure_ascii=False) if r.get(k) is not None else None for k in mixed}} for r in rows]
+    if mixed: rows = [{**r,
+                       **{k: json.dumps(r.get(k),
+                                        ensure_ascii=False) if r.get(k) is not None else None for k in mixed}} for r in rows]
     return rows, mixed
 
 def train_rows(cfg: DataConfig, tokenizer=None) -> tuple[list[dict], Funnel]:
@@ -934,20 +1003,25 @@ def train_rows(cfg: DataConfig, tokenizer=None) -> tuple[list[dict], Funnel]:
     conv = lambda r: make_conversation(r["problem"], cfg.system_prompt, cfg.system_prompt_text)
     want = len(rows) if cfg.limit is None else cfg.limit
     if cfg.max_prompt_tokens is not None and tokenizer is not None:
-        if not getattr(tokenizer, "chat_template", None): raise ValueError("the tokenizer has no chat template: cannot count prompt tokens")
+        if not getattr(tokenizer, "chat_template",
+                       None): raise ValueError("the tokenizer has no chat template: cannot count prompt tokens")
         kept, drops, checked, pos = [], [], 0, 0
         while pos < len(rows) and len(kept) < want:
             chunk = rows[pos:pos + max(64, min(1024, 2 * (want - len(kept))))]; pos += len(chunk)
             ids = tokenizer([render_prompt(tokenizer, conv(r)) for r in chunk], add_special_tokens=False)["input_ids"]
             for r, n in zip(chunk, map(len, ids)):
-                if n > cfg.max_prompt_tokens: drops.append(_drop(r, f"prompt longer than {cfg.max_prompt_tokens} tokens", f"{n} tokens"))
+                if n > cfg.max_prompt_tokens: drops.append(_drop(r,
+                                                                 f"prompt longer than {cfg.max_prompt_tokens} tokens", f"{n} tokens"))
                 else: kept.append(r)
             checked += len(chunk)
-        rows = funnel.add(Stage("prompt length", kept + rows[pos:], drops, {"checked": checked, "max_prompt_tokens": cfg.max_prompt_tokens}))
+        rows = funnel.add(Stage("prompt length", kept + rows[pos:], drops,
+                                {"checked": checked, "max_prompt_tokens": cfg.max_prompt_tokens}))
     elif cfg.max_prompt_tokens is not None:
-        warnings.warn(f"max_prompt_tokens={cfg.max_prompt_tokens} is not applied: no tokenizer was given to count prompt tokens", DataWarning)
+        warnings.warn(f"max_prompt_tokens={cfg.max_prompt_tokens} is not applied: no tokenizer was given to count "
+                      f"prompt tokens", DataWarning)
     if cfg.limit is not None and len(rows) > cfg.limit:
-        rows = funnel.add(Stage("limit", rows[:cfg.limit], [_drop(r, f"beyond limit {cfg.limit}") for r in rows[cfg.limit:]]))
+        rows = funnel.add(Stage("limit", rows[:cfg.limit],
+                                [_drop(r, f"beyond limit {cfg.limit}") for r in rows[cfg.limit:]]))
     return [{**r, "prompt": conv(r)} for r in rows], funnel
 
 def build_train_dataset(cfg: DataConfig, tokenizer=None):
@@ -985,7 +1059,8 @@ def check_data_recipe(recipe: DataRecipe) -> DataRecipe:
 def _check_generation(model: str, backend: str):
     "The model can be found and its weights read; the backend exists."
     from openrs.generation import GENERATION_BACKENDS
-    if backend != "auto" and backend not in GENERATION_BACKENDS: raise unknown_name_error("generation backend", backend, [*GENERATION_BACKENDS, "auto"])
+    if backend != "auto" and backend not in GENERATION_BACKENDS: raise unknown_name_error("generation backend",
+                                                                                          backend, [*GENERATION_BACKENDS, "auto"])
     check_weights(model)  # resolves the name (a missing path fails) and reads the weights' headers
 
 def _columns(pairs: Sequence[str]) -> dict[str, str]:
@@ -997,9 +1072,12 @@ def _columns(pairs: Sequence[str]) -> dict[str, str]:
 def _check_recipe(a) -> DataRecipe:
     "The recipe `openrs data check` runs: one source, every row, the cheap filters."
     if a.limit is not None and a.limit < 1: raise ValueError(f"--limit must be at least 1, not {a.limit}")
-    return check_data_recipe(DataRecipe(components=[ComponentSpec("all", [SourceSpec(a.dataset, a.split, _columns(a.column), limit=a.limit)])],
+    return check_data_recipe(DataRecipe(components=[ComponentSpec("all",
+                                                                  [SourceSpec(a.dataset, a.split, _columns(a.column),
+                                                                              limit=a.limit)])],
                       filters=FilterSpec(gold_answers=not a.no_gold_check, dedup=DedupSpec(conflicts="drop"),
-                                         decontaminate=DecontaminationSpec(against=a.against.split(","), n=a.n, min_overlap=a.min_overlap))))
+                                         decontaminate=DecontaminationSpec(against=a.against.split(","), n=a.n,
+                                                                           min_overlap=a.min_overlap))))
 
 def _write_mix_locked(recipe: DataRecipe, out, progress: bool) -> Mix:
     "Build a mix into `out`, held for one writer (a fresh directory is removed again if the build fails)."
@@ -1007,32 +1085,41 @@ def _write_mix_locked(recipe: DataRecipe, out, progress: bool) -> Mix:
 
 def data_cli(argv: list[str] | None = None) -> int:
     "`openrs data`: build, check and difficulty-filter training problem sets (data recipes, dedup, decontamination, pass rates)."
-    p = argparse.ArgumentParser(prog="openrs data", description="Curate training problems: mixes, dedup, decontamination, pass rates.")
+    p = argparse.ArgumentParser(prog="openrs data",
+                                description="Curate training problems: mixes, dedup, decontamination, pass rates.")
     sub = p.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="run a data recipe and write the mix with its funnel report")
     b.add_argument("recipe", help=f"shipped data recipe ({', '.join(list_recipes('data'))}) or a YAML path")
     b.add_argument("--out", help="output directory (default: data/<recipe name>)")
-    b.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a recipe key, e.g. seed=1 or filters.decontaminate.n=13")
+    b.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a recipe key, e.g. seed=1 or filters.decontaminate.n=13")
     b.add_argument("--quiet", action="store_true", help="print only the output directory")
     c = sub.add_parser("check", help="report load problems, bad golds, duplicates and contamination of a data set")
     c.add_argument("dataset", help="shipped set, data recipe, local file or directory, or Hugging Face dataset id")
     c.add_argument("--split", default="train")
-    c.add_argument("--column", action="append", default=[], metavar="SRC=DST", help="map a column to the schema, e.g. question=problem")
+    c.add_argument("--column", action="append", default=[], metavar="SRC=DST",
+                   help="map a column to the schema, e.g. question=problem")
     c.add_argument("--limit", type=int, help="check only the first N rows")
-    c.add_argument("--against", default=",".join(EVAL_SETS), help="comma-separated evaluation sets (default: every shipped one)")
+    c.add_argument("--against", default=",".join(EVAL_SETS),
+                   help="comma-separated evaluation sets (default: every shipped one)")
     c.add_argument("--n", type=int, default=8, help="n-gram size in words (default: 8)")
-    c.add_argument("--min-overlap", type=float, default=0.5, help="fraction of an evaluation problem's n-grams that flags it (default: 0.5)")
+    c.add_argument("--min-overlap", type=float, default=0.5,
+                   help="fraction of an evaluation problem's n-grams that flags it (default: 0.5)")
     c.add_argument("--no-gold-check", action="store_true", help="skip the math-verify check of gold answers")
     c.add_argument("--out", help="also write the surviving problems and the report to this directory")
-    r = sub.add_parser("pass-rate", help="estimate pass rates under a model (cached, resumable); optionally keep a band")
+    r = sub.add_parser("pass-rate",
+                       help="estimate pass rates under a model (cached, resumable); optionally keep a band")
     r.add_argument("dataset"); r.add_argument("--split", default="train")
     r.add_argument("--model", required=True, help="hub id, local path or offline name (tiny)")
     r.add_argument("--k", type=int, default=8, help="completions per problem (default: 8)")
-    r.add_argument("--limit", type=int); r.add_argument("--temperature", type=float, default=0.6); r.add_argument("--top-p", type=float, default=0.95)
+    r.add_argument("--limit", type=int); r.add_argument("--temperature", type=float,
+                                                        default=0.6); r.add_argument("--top-p", type=float,
+                                                                                     default=0.95)
     r.add_argument("--max-new-tokens", type=int, default=4096); r.add_argument("--seed", type=int, default=0)
     r.add_argument("--prompt", default="open_rs", help="system prompt name")
     r.add_argument("--backend", default="auto"); r.add_argument("--batch-size", type=int, default=64)
-    r.add_argument("--min-pass-rate", type=float, default=0.0); r.add_argument("--max-pass-rate", type=float, default=1.0)
+    r.add_argument("--min-pass-rate", type=float, default=0.0); r.add_argument("--max-pass-rate", type=float,
+                                                                               default=1.0)
     r.add_argument("--cache", help="results file (default: in the openrs cache, named after model and settings)")
     r.add_argument("--out", help="write the problems inside the band to this JSONL file")
     sub.add_parser("recipes", help="list the shipped data recipes")
@@ -1040,7 +1127,8 @@ def data_cli(argv: list[str] | None = None) -> int:
     try:
         if a.cmd == "recipes":
             for name in list_recipes("data"):
-                desc = " ".join(str(read_recipe_yaml(recipes_dir("data") / f"{name}.yaml").get("description", "")).split())
+                desc = " ".join(str(read_recipe_yaml(recipes_dir("data") / f"{name}.yaml").get("description",
+                                                                                               "")).split())
                 print(f"{name:<20} {desc.split('. ')[0]}")
             return 0
         if a.cmd == "build":  # everything checked before the first row is read: the recipe, its sources and models, the output
@@ -1057,11 +1145,13 @@ def data_cli(argv: list[str] | None = None) -> int:
             return 0
         if a.cmd == "pass-rate":
             if a.k < 1: raise ValueError(f"--k must be at least 1, not {a.k}")
-            sampling = SamplingConfig(n=a.k, temperature=a.temperature, top_p=a.top_p, max_new_tokens=a.max_new_tokens, seed=a.seed)
+            sampling = SamplingConfig(n=a.k, temperature=a.temperature, top_p=a.top_p, max_new_tokens=a.max_new_tokens,
+                                      seed=a.seed)
             if a.limit is not None and a.limit < 1: raise ValueError(f"--limit must be at least 1, not {a.limit}")
             if a.batch_size < 1: raise ValueError(f"--batch-size must be at least 1, not {a.batch_size}")
             if not 0 <= a.min_pass_rate <= a.max_pass_rate <= 1:
-                raise ValueError(f"need 0 <= --min-pass-rate <= --max-pass-rate <= 1, got {a.min_pass_rate} and {a.max_pass_rate}")
+                raise ValueError(f"need 0 <= --min-pass-rate <= --max-pass-rate <= 1, got {a.min_pass_rate} and "
+                                 f"{a.max_pass_rate}")
             system_prompt(a.prompt)
             for flag, path in (("--out", a.out), ("--cache", a.cache)):
                 if path is not None: check_output_file(path, flag)

@@ -99,7 +99,8 @@ class WarmStartConfig:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(json.dumps([KIT_VERSION, dataclasses.asdict(self)], sort_keys=True).encode()).hexdigest()[:12]
+        return hashlib.sha256(json.dumps([KIT_VERSION, dataclasses.asdict(self)],
+                                         sort_keys=True).encode()).hexdigest()[:12]
 
     def splits(self) -> ArithmeticSplits:
         return arithmetic_splits(self.split_seed, self.n_test, self.n_dev, self.max_operand)
@@ -125,7 +126,8 @@ class Accuracy:
     temperature: float
     example: str = ""  # the first problem's first completion
 
-def heldout_accuracy(model, tokenizer, pairs: Sequence, samples: int = 4, temperature: float = 1.0, max_new_tokens: int = 32,
+def heldout_accuracy(model, tokenizer, pairs: Sequence, samples: int = 4, temperature: float = 1.0,
+                     max_new_tokens: int = 32,
                      seed: int = 0) -> Accuracy:
     "avg@k accuracy of `model` on additions `pairs` (temperature 0: one greedy sample)."
     from openrs.answers import grade
@@ -134,7 +136,8 @@ def heldout_accuracy(model, tokenizer, pairs: Sequence, samples: int = 4, temper
     was_training = model.training
     gen = TransformersGenerator(model.eval(), tokenizer, batch_size=512, progress=False)
     outs = gen.generate([make_conversation(problem_text(a, b), "none") for a, b in pairs],
-                        SamplingConfig(n=n, temperature=temperature, top_p=1.0, max_new_tokens=max_new_tokens, seed=seed))
+                        SamplingConfig(n=n, temperature=temperature, top_p=1.0, max_new_tokens=max_new_tokens,
+                                       seed=seed))
     model.train(was_training)
     grades = grade([c.text for cs in outs for c in cs], [str(a + b) for a, b in pairs for _ in range(n)])
     right = [g.correct is True for g in grades]
@@ -144,7 +147,8 @@ def heldout_accuracy(model, tokenizer, pairs: Sequence, samples: int = 4, temper
 # %% ../nbs/03a_demo.ipynb #7aea0ec1
 def _encode(tokenizer, a: int, b: int, solution: str) -> tuple[list[int], list[int]]:
     "Prompt ids (chat template with the generation prompt) and completion ids (the solution, end of sequence)."
-    prompt = tokenizer.apply_chat_template(make_conversation(problem_text(a, b), "none"), add_generation_prompt=True, tokenize=False)
+    prompt = tokenizer.apply_chat_template(make_conversation(problem_text(a, b), "none"), add_generation_prompt=True,
+                                           tokenize=False)
     return (tokenizer(prompt, add_special_tokens=False)["input_ids"],
             tokenizer(solution, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id])
 
@@ -177,7 +181,8 @@ def supervised_steps(model, tokenizer, pairs: Sequence, solution: Callable[[int,
         if steps is not None:
             for group in opt.param_groups: group["lr"] = cosine_lr(step, steps, lr)
         idx = torch.randint(0, len(pairs), (batch,), generator=g).tolist()
-        ids, mask, labels = sft_batch([_encode(tokenizer, *pairs[i], solution(*pairs[i])) for i in idx], tokenizer.pad_token_id)
+        ids, mask, labels = sft_batch([_encode(tokenizer, *pairs[i], solution(*pairs[i])) for i in idx],
+                                      tokenizer.pad_token_id)
         loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
         loss.backward(); opt.step(); opt.zero_grad()
         step += 1
@@ -203,14 +208,16 @@ def build_warm_start(cfg: WarmStartConfig, path, progress: bool = True) -> dict:
         if step % cfg.check_every == 0:
             acc = heldout_accuracy(model, tokenizer, splits.dev, samples=4, seed=step).mean
             checks.append((step, acc)); bar.set_postfix(loss=f"{loss:.3f}", dev_acc=f"{acc:.2f}", refresh=False)
-    supervised_steps(model, tokenizer, splits.train, lambda a, b: teacher_solution(a, b, rng, cfg.forget), cfg.lr, cfg.batch,
+    supervised_steps(model, tokenizer, splits.train, lambda a, b: teacher_solution(a, b, rng, cfg.forget), cfg.lr,
+                     cfg.batch,
                      steps=cfg.steps, seed=cfg.init_seed, on_step=on_step)
     bar.close()
     path = Path(path)
     model.save_pretrained(path, safe_serialization=True)
     save_tokenizer(tokenizer, path)
     info = {"key": cfg.key, "config": dataclasses.asdict(cfg), "dev_accuracy": checks,
-            "teacher_accuracy": {"dev": teacher_accuracy(splits.dev, cfg.forget), "test": teacher_accuracy(splits.test, cfg.forget)},
+            "teacher_accuracy": {"dev": teacher_accuracy(splits.dev, cfg.forget),
+                                 "test": teacher_accuracy(splits.test, cfg.forget)},
             "seconds": time.time() - t0, "versions": _versions(), "built": time.strftime("%Y-%m-%d"),
             "machine": f"{platform.machine()}, {platform.system()}"}
     (path / "warm_start.json").write_text(json.dumps(info, indent=1))
@@ -227,7 +234,8 @@ def warm_start_path(cfg: WarmStartConfig = WarmStartConfig(), build: bool = Fals
     "The warm-started model for `cfg`: the one shipped with openrs when `cfg` is the default (unless `build`), else built once into the cache."
     shipped = package_dir() / SHIPPED_WARM_START
     if not build and (shipped / "warm_start.json").exists() and read_warm_start(shipped)["key"] == cfg.key: return shipped
-    return _save_atomically(cache_dir("models") / f"demo-warm-start-{cfg.key}", lambda d: build_warm_start(cfg, d, progress))
+    return _save_atomically(cache_dir("models") / f"demo-warm-start-{cfg.key}",
+                            lambda d: build_warm_start(cfg, d, progress))
 
 def demo_dataset_path(cfg: WarmStartConfig = WarmStartConfig()) -> Path:
     "JSONL file of the demo's GRPO problems (the warm start's training problems, answers only), written once."
@@ -241,7 +249,8 @@ def supervised_control(warm_path, cfg: WarmStartConfig, seconds: float, out, see
     "Supervised training continued from the warm start on the teacher's solutions for `seconds` at the warm start's peak rate; saved to `out`."
     model, tokenizer = load_model(warm_path), load_tokenizer(warm_path)
     rng = random.Random(seed)
-    steps = supervised_steps(model, tokenizer, cfg.splits().train, lambda a, b: teacher_solution(a, b, rng, cfg.forget), cfg.lr,
+    steps = supervised_steps(model, tokenizer, cfg.splits().train, lambda a,
+                             b: teacher_solution(a, b, rng, cfg.forget), cfg.lr,
                              cfg.batch, seconds=seconds, seed=seed)
     model.save_pretrained(out, safe_serialization=True); save_tokenizer(tokenizer, out)
     return steps
@@ -284,7 +293,8 @@ class DemoResult:
 
     def summary(self) -> str:
         d, pct = self.difference, lambda x: f"{100 * x:.1f}%"
-        lines = [f"held-out accuracy ({d['n_problems']} problems × {self.before.samples} samples, T={self.before.temperature:g}): "
+        lines = [f"held-out accuracy ({d['n_problems']} problems × {self.before.samples} samples, "
+                 f"T={self.before.temperature:g}): "
                  f"warm start {pct(self.before.mean)} -> {pct(self.after.mean)} after {self.grpo_steps} GRPO steps "
                  f"({self.gain:+.1f} points, 95% CI {100 * d['ci'][0]:+.1f} to {100 * d['ci'][1]:+.1f}); "
                  f"greedy {pct(self.greedy_before.mean)} -> {pct(self.greedy_after.mean)}"]
@@ -294,7 +304,8 @@ class DemoResult:
                          f"{pct(self.control.mean)} (greedy {pct(self.greedy_control.mean)}); GRPO - control "
                          f"{100 * c['diff']:+.1f} points, 95% CI {100 * c['ci'][0]:+.1f} to {100 * c['ci'][1]:+.1f}")
         s = self.seconds
-        lines.append(f"{s['total']:.0f} s (warm start {s['warm_start']:.0f} s, {self.warm_start_source}; GRPO {s['grpo']:.0f} s; "
+        lines.append(f"{s['total']:.0f} s (warm start {s['warm_start']:.0f} s, {self.warm_start_source}; GRPO "
+                     f"{s['grpo']:.0f} s; "
                      f"evaluation {s['eval']:.0f} s" + (f"; control {s['control']:.0f} s)" if self.control is not None else ")"))
         return "\n".join(lines)
 
@@ -318,12 +329,14 @@ def run_demo(output_dir: str | Path = "runs/demo", cfg: DemoConfig = DemoConfig(
         t = time.time()
         m, tok = load_model(model_dir), load_tokenizer(model_dir)
         kw = dict(max_new_tokens=cfg.max_new_tokens, seed=cfg.seed)
-        res = (heldout_accuracy(m, tok, test, cfg.eval_samples, cfg.eval_temperature, **kw), heldout_accuracy(m, tok, test, 1, 0.0, **kw))
+        res = (heldout_accuracy(m, tok, test, cfg.eval_samples, cfg.eval_temperature, **kw),
+               heldout_accuracy(m, tok, test, 1, 0.0, **kw))
         secs["eval"] += time.time() - t
         return res
     before, greedy_before = evaluate(path)
     t = time.time()
-    run = train("demo", [f"model.name_or_path={path}", f"data.dataset={demo_dataset_path(cfg.warm)}", f"data.seed={cfg.seed}",
+    run = train("demo",
+                [f"model.name_or_path={path}", f"data.dataset={demo_dataset_path(cfg.warm)}", f"data.seed={cfg.seed}",
                          f"grpo.seed={cfg.seed}", f"grpo.disable_tqdm={not progress}", *overrides],
                 output_dir=out / "grpo", overwrite=True)
     secs["grpo"] = time.time() - t
@@ -336,7 +349,8 @@ def run_demo(output_dir: str | Path = "runs/demo", cfg: DemoConfig = DemoConfig(
         control, greedy_control = evaluate(out / "control")
         control_diff = paired_bootstrap(control.per_problem, after.per_problem, seed=cfg.seed)
     secs["total"] = time.time() - t0
-    res = DemoResult(before, after, greedy_before, greedy_after, paired_bootstrap(before.per_problem, after.per_problem, seed=cfg.seed),
+    res = DemoResult(before, after, greedy_before, greedy_after,
+                     paired_bootstrap(before.per_problem, after.per_problem, seed=cfg.seed),
                      read_warm_start(path), source, run.global_step, secs, str(out), dataclasses.asdict(cfg),
                      control, greedy_control, control_diff, control_steps)
     (out / "demo.json").write_text(json.dumps(dataclasses.asdict(res), indent=1))
@@ -359,7 +373,8 @@ def plot_demo(res: DemoResult, metrics: list[dict], path=None):
     wx.set_title("imitation stops at the teacher"); wx.legend(loc="lower right", fontsize=8)
     rows = [m for m in metrics if "reward" in m]
     x = [m["step"] for m in rows]
-    for key, label, color in (("reward", "reward (accuracy + format)", "tab:blue"), ("accuracy", "accuracy (training samples)", "tab:green")):
+    for key, label, color in (("reward", "reward (accuracy + format)", "tab:blue"),
+                              ("accuracy", "accuracy (training samples)", "tab:green")):
         ys = [m.get(key) for m in rows]
         if not x or any(y is None for y in ys): continue
         ax.plot(x, ys, color=color, alpha=0.25, lw=0.8)
@@ -385,14 +400,18 @@ def demo_cli(argv: list[str] | None = None) -> int:
     "`openrs demo`: a complete GRPO run on the CPU (tiny model, synthetic arithmetic), with held-out accuracy before and after."
     import argparse, warnings
     import transformers
-    p = argparse.ArgumentParser(prog="openrs demo", description="A complete GRPO run on the CPU in under two minutes: GRPO lifts a tiny "
+    p = argparse.ArgumentParser(prog="openrs demo",
+                                description="A complete GRPO run on the CPU in under two minutes: GRPO lifts a tiny "
                                 "model past the flawed teacher it was trained to imitate; held-out accuracy before and after.")
     p.add_argument("overrides", nargs="*", help="section.key=value for the demo recipe, e.g. grpo.max_steps=100")
     p.add_argument("--output-dir", default="runs/demo")
-    p.add_argument("--seed", type=int, default=0, help="seed of GRPO's sampling and problem order and of the held-out samples")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of GRPO's sampling and problem order and of the held-out samples")
     p.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest for this model size)")
-    p.add_argument("--control", action="store_true", help="also train the warm start with supervised learning for GRPO's wall time, and compare")
-    p.add_argument("--build-warm-start", action="store_true", help="build the warm start on this machine (2 minutes) instead of using the shipped one")
+    p.add_argument("--control", action="store_true",
+                   help="also train the warm start with supervised learning for GRPO's wall time, and compare")
+    p.add_argument("--build-warm-start", action="store_true",
+                   help="build the warm start on this machine (2 minutes) instead of using the shipped one")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     a = p.parse_args(argv)
     transformers.logging.set_verbosity_error(); transformers.logging.disable_progress_bar()
@@ -401,7 +420,8 @@ def demo_cli(argv: list[str] | None = None) -> int:
         if a.seed < 0: raise ValueError(f"--seed must be a non-negative integer, not {a.seed}")
         out = check_output_dir(a.output_dir, "--output-dir")
         with run_directory(out, "demo"):  # one writer (the GRPO stage holds out/grpo itself)
-            res = run_demo(out, DemoConfig(seed=a.seed, control=a.control), a.overrides, a.threads, progress=not a.quiet,
+            res = run_demo(out, DemoConfig(seed=a.seed, control=a.control), a.overrides, a.threads,
+                           progress=not a.quiet,
                            build_warm_start=a.build_warm_start)
     except (RecipeError, DataError, FileNotFoundError, ValueError) as e:
         print(f"openrs demo: error: {e}", file=sys.stderr); return 2

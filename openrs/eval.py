@@ -21,11 +21,13 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .core import (CORRUPT_FILE, DTYPES, EVAL_CONFIG_FILE, EVAL_SETS, LOCK_FILE, METRICS_FILE, OFFLINE_MODELS, RUN_FILE, SAMPLES_FILE,
+from .core import (CORRUPT_FILE, DTYPES, EVAL_CONFIG_FILE, EVAL_SETS, LOCK_FILE, METRICS_FILE, OFFLINE_MODELS,
+                         RUN_FILE, SAMPLES_FILE,
                          SHIPPED_SETS, SUMMARY_FILE, DataError, EvalSpec, append_jsonl, check_dtype, check_output_dir, load_target, check_weights, config_from_dict,
                          iter_jsonl, last_boxed, load_shipped_rows, load_tokenizer, make_conversation, read_jsonl_tolerant, read_run_info,
                          resolve_model, run_directory, system_prompt, unknown_name_error, write_jsonl)
-from .generation import (DEFAULT_BATCH_SIZE, GENERATION_BACKENDS, Generator, SamplingConfig, check_context, context_length,
+from .generation import (DEFAULT_BATCH_SIZE, GENERATION_BACKENDS, Generator, SamplingConfig, check_context,
+                               context_length,
                                derive_seed, make_generator, prompt_lengths)
 from .answers import BENCHMARK_OPTIONS, UNBOXED, grade, squash
 from .stats import bootstrap_ci, bootstrap_means, paired_bootstrap, percentile_interval, wilson_interval  # noqa: F401
@@ -150,7 +152,8 @@ class Benchmark:
 
     def options(self, row: dict) -> dict:
         "Keyword options of `openrs.answers.grade` for a row: the benchmark's (`BENCHMARK_OPTIONS`), then the row's."
-        return {**BENCHMARK_OPTIONS.get(self.name if not self.path else "", {}), **dict(self.grading), **self.row_options(row)}
+        return {**BENCHMARK_OPTIONS.get(self.name if not self.path else "", {}), **dict(self.grading),
+                **self.row_options(row)}
 
 BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in [
     Benchmark("aime24", "AIME24", True),
@@ -176,12 +179,14 @@ def benchmark_rows(name: str, limit: int | None = None) -> list[dict]:
     return get_benchmark(name).rows()[:limit]
 
 # %% ../nbs/05_eval.ipynb #0ac688d7
-def grade_completions(benchmark: str | Benchmark, row: dict, completions: Sequence[str], timeout: float = 10.0) -> list[dict]:
+def grade_completions(benchmark: str | Benchmark, row: dict, completions: Sequence[str],
+                      timeout: float = 10.0) -> list[dict]:
     "`{answer, correct, status}` for each completion of the problem `row` of `benchmark` (a name or a `Benchmark`)."
     b = benchmark if isinstance(benchmark, Benchmark) else get_benchmark(benchmark)
     try: grades = grade(list(completions), [b.gold(row)] * len(completions), timeout=timeout, **b.options(row))
     except Exception as e:  # keep the completions: they cost GPU time; regrade_run can check them later
-        return [dict(answer=last_boxed(t), correct=None, status=f"error: {type(e).__name__}: {e}"[:300]) for t in completions]
+        return [dict(answer=last_boxed(t), correct=None,
+                     status=f"error: {type(e).__name__}: {e}"[:300]) for t in completions]
     return [dict(answer=g.answer, correct=g.correct, status=g.status) for g in grades]
 
 DRIFT_BELOW = 0.9  # a completion drifts out of its prompt's language when less of its prose than this is in the prompt's scripts
@@ -202,7 +207,8 @@ def load_problem_file(path) -> list[dict]:
     "The problems of a JSONL problem file, checked: every row an object with string `id` (unique), `problem` and `answer`."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such problem file")
-    if not path.is_file(): raise DataError(f"{path}: not a file (a problem file is JSONL with {', '.join(PROBLEM_FIELDS)})")
+    if not path.is_file(): raise DataError(f"{path}: not a file (a problem file is JSONL with "
+                                           f"{', '.join(PROBLEM_FIELDS)})")
     key = (str(path.resolve()), file_digest(path))
     if key in _PROBLEM_FILES: return _PROBLEM_FILES[key]
     rows, seen = [], {}
@@ -228,7 +234,8 @@ def problem_file_benchmark(path) -> Benchmark:
     load_problem_file(path)
     name = problem_file_name(path)
     if name in BENCHMARKS: raise DataError(f"{path}: {name!r} is a shipped benchmark's name; rename the file")
-    b = _FILE_BENCHMARKS[name] = Benchmark(name, name, False, path=str(path.resolve()))  # the latest file of a name wins
+    b = _FILE_BENCHMARKS[name] = Benchmark(name, name, False,
+                                           path=str(path.resolve()))  # the latest file of a name wins
     return b
 
 def problem_file_name(path) -> str:
@@ -261,7 +268,8 @@ class EvalConfig:
         if self.system_text is None: system_prompt(self.prompt)  # raises for an unknown name
         self.sampling(1)  # SamplingConfig checks the numbers
         check_dtype(self.dtype)
-        if self.unboxed not in UNBOXED: raise ValueError(f"unboxed must be one of {', '.join(UNBOXED)}, not {self.unboxed!r}")
+        if self.unboxed not in UNBOXED: raise ValueError(f"unboxed must be one of {', '.join(UNBOXED)}, not "
+                                                         f"{self.unboxed!r}")
 
     def grading(self) -> tuple:
         "The run's own options of `openrs.answers.grade` (none by default: the benchmarks' own conventions)."
@@ -333,7 +341,8 @@ def read_samples(path) -> tuple[list[dict], list[dict]]:
         if why: bad.append((i, why))
         else: good.append(row)
     if not bad: return good, []
-    lines = path.read_bytes().decode("utf-8", errors="replace").split("\n")  # the bad lines' text (rare: read only then), numbered as iter_jsonl does
+    lines = path.read_bytes().decode("utf-8",
+                                     errors="replace").split("\n")  # the bad lines' text (rare: read only then), numbered as iter_jsonl does
     return good, [dict(line=i, text=lines[i - 1].rstrip("\r"), why=why) for i, why in bad]
 
 # %% ../nbs/05_eval.ipynb #db2cf175
@@ -354,7 +363,9 @@ def _known_problems(name: str) -> tuple[Benchmark, dict] | None:
     return b, {r["id"]: r for r in b.rows()}
 
 def verify_rows(rows: list[dict],
-                lookup: Callable[[str], tuple[Benchmark, dict] | None] = _known_problems,  # a benchmark's problems (`run_problems`)
+                lookup: Callable[[str],
+                                 tuple[Benchmark,
+                                       dict] | None] = _known_problems,  # a benchmark's problems (`run_problems`)
                 regrade_unchecked: bool = False,  # also grade rows without a digest (written before digests existed)
                 grade_timeout: float = 10.0) -> Counter:
     "Grade again, in place, the rows whose digest does not match or whose gold changed; counts `tampered`, `regold`, `unchecked`, `unknown`."
@@ -370,7 +381,8 @@ def verify_rows(rows: list[dict],
         stats[why] += 1
         if why == "unchecked" and not regrade_unchecked: continue
         if problem is None:  # nothing to grade against: no verdict
-            r.update(answer=last_boxed(r["completion"]), correct=None, status=f"unverified: {why}, problem not found"); seal(r)
+            r.update(answer=last_boxed(r["completion"]), correct=None,
+                     status=f"unverified: {why}, problem not found"); seal(r)
             stats["unknown"] += 1
         else: todo[(b, r["problem_id"])].append(r)
     for (b, pid), rs in todo.items():
@@ -396,12 +408,15 @@ def run_problems(run_dir) -> Callable[[str], tuple[Benchmark, dict] | None]:
     "`lookup(name) -> (Benchmark, {id: problem})` for a run's benchmarks: shipped sets, and its problem files if unchanged (else None)."
     files, cache = _read_problem_files(run_dir), {}
     config = Path(run_dir) / EVAL_CONFIG_FILE
-    grading = EvalConfig("tiny", unboxed=json.loads(config.read_text(encoding="utf-8")).get("config", {}).get("unboxed", "no_answer")
+    grading = EvalConfig("tiny",
+                         unboxed=json.loads(config.read_text(encoding="utf-8")).get("config", {}).get("unboxed",
+                                                                                                      "no_answer")
                          ).grading() if config.exists() else ()
     def lookup(name: str):
         if name not in cache:
             f = files.get(name)
-            b = (BENCHMARKS.get(name) or (Benchmark(name, name, False, path=f["path"]) if f and Path(f["path"]).is_file()
+            b = (BENCHMARKS.get(name) or (Benchmark(name, name, False,
+                                                    path=f["path"]) if f and Path(f["path"]).is_file()
                                           and file_digest(f["path"]) == f["digest"] else None))
             cache[name] = (dataclasses.replace(b, grading=grading), {r["id"]: r for r in b.rows()}) if b else None
         return cache[name]
@@ -411,7 +426,8 @@ class EvalRun:
     "A run directory open for writing: config checked against its fingerprint, samples read (verified, repaired), appends."
 
     def __init__(self, path, config: EvalConfig, identity: dict | None = None,
-                 files: dict[str, dict] | None = None,  # this invocation's problem files: name -> {path, digest, problems}
+                 files: dict[str,
+                             dict] | None = None,  # this invocation's problem files: name -> {path, digest, problems}
                  grade_timeout: float = 10.0):  # seconds per answer check when a stored verdict is graded again
         self.config = config
         self.identity = identity if identity is not None else model_identity(config.model)
@@ -441,17 +457,21 @@ class EvalRun:
     def _check_config(self):
         path, mine = self.path / EVAL_CONFIG_FILE, self.config_record()
         if not path.exists():
-            tmp = path.with_name(EVAL_CONFIG_FILE + ".tmp"); tmp.write_text(json.dumps(mine, indent=1, ensure_ascii=False)); os.replace(tmp, path)
+            tmp = path.with_name(EVAL_CONFIG_FILE + ".tmp"); tmp.write_text(json.dumps(mine, indent=1,
+                                                                                       ensure_ascii=False)); os.replace(tmp, path)
             return
         try: theirs = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e: raise DataError(f"{path}: malformed JSON ({e.msg}); move the run directory aside") from None
+        except json.JSONDecodeError as e: raise DataError(f"{path}: malformed JSON ({e.msg}); move the run directory "
+                                                          f"aside") from None
         if theirs.get("fingerprint") == self.fingerprint: return
         diffs = [f"{k}: {theirs.get('config', {}).get(k)!r} there, {v!r} here" for k, v in mine["config"].items()
                  if k != "model" and theirs.get("config", {}).get(k) != v]
         if theirs.get("model_identity", {}).get("digest") != self.identity.get("digest"):
-            diffs.insert(0, f"model: {theirs.get('config', {}).get('model')!r} there (digest {theirs.get('model_identity', {}).get('digest')}), "
+            diffs.insert(0,
+                         f"model: {theirs.get('config', {}).get('model')!r} there (digest {theirs.get('model_identity', {}).get('digest')}), "
                             f"{self.config.model!r} here (digest {self.identity.get('digest')})")
-        raise RunMismatch(f"{self.path} holds samples of another configuration (fingerprint {theirs.get('fingerprint')}, "
+        raise RunMismatch(f"{self.path} holds samples of another configuration (fingerprint "
+                          f"{theirs.get('fingerprint')}, "
                           f"this one {self.fingerprint}): {'; '.join(diffs) or 'format or prompt differ'}. Samples of different "
                           "configurations are never mixed: choose another run directory (--out) or the same settings")
 
@@ -460,12 +480,14 @@ class EvalRun:
         known = _read_problem_files(self.path)
         for name, f in self.files.items():
             if name in known and known[name]["digest"] != f["digest"]:
-                raise RunMismatch(f"{self.path}: its benchmark {name!r} is {known[name]['path']} (digest {known[name]['digest']}); "
+                raise RunMismatch(f"{self.path}: its benchmark {name!r} is {known[name]['path']} (digest "
+                                  f"{known[name]['digest']}); "
                                   f"{f['path']} holds other problems (digest {f['digest']}). Samples of different problems are never "
                                   "mixed: choose another run directory (--out) or rename the file")
         merged = {**known, **self.files}
         if merged != known:
-            tmp = self.path / (PROBLEM_FILES + ".tmp"); tmp.write_text(json.dumps(merged, indent=1)); os.replace(tmp, self.path / PROBLEM_FILES)
+            tmp = self.path / (PROBLEM_FILES + ".tmp"); tmp.write_text(json.dumps(merged, indent=1)); os.replace(tmp,
+                                                                                                                 self.path / PROBLEM_FILES)
 
     def _load_samples(self):
         p = self.samples_path
@@ -473,20 +495,24 @@ class EvalRun:
         good, bad = read_samples(p)
         for row in good:
             if row["fingerprint"] != self.fingerprint:
-                raise RunMismatch(f"{p}: the sample ({row['benchmark']}, {row['problem_id']}, {row['sample']}) comes from another "
+                raise RunMismatch(f"{p}: the sample ({row['benchmark']}, {row['problem_id']}, {row['sample']}) comes "
+                                  f"from another "
                                   f"configuration (fingerprint {row['fingerprint']}, this run {self.fingerprint}); samples of "
                                   "different configurations are never mixed: move that file aside or choose another run directory")
             key = (row["benchmark"], row["problem_id"], row["sample"])
             if key in self.done: self.stats["duplicates"] += 1
             else: self.done[key] = row
         self.stats["reused"] = len(self.done)
-        checked = verify_rows(list(self.done.values()), run_problems(self.path), regrade_unchecked=True, grade_timeout=self.grade_timeout)
+        checked = verify_rows(list(self.done.values()), run_problems(self.path), regrade_unchecked=True,
+                              grade_timeout=self.grade_timeout)
         self.stats.update(checked)
         with open(p, "rb") as f:
             f.seek(max(0, p.stat().st_size - 1)); ends_clean = f.read(1) in (b"\n", b"")
         if bad or not ends_clean or checked:
-            if bad: append_jsonl(self.path / CORRUPT_FILE, [{**b, "found": time.strftime("%Y-%m-%dT%H:%M:%S%z")} for b in bad])
-            write_jsonl(p, self.done.values())  # good (and re-checked) rows, atomically: the next append starts on a fresh line
+            if bad: append_jsonl(self.path / CORRUPT_FILE,
+                                 [{**b, "found": time.strftime("%Y-%m-%dT%H:%M:%S%z")} for b in bad])
+            write_jsonl(p,
+                        self.done.values())  # good (and re-checked) rows, atomically: the next append starts on a fresh line
             self.stats["corrupt"] = len(bad)
 
     def missing(self, benchmark: str, problem_id: str, k: int) -> list[int]:
@@ -514,11 +540,13 @@ def default_chunk(backend: str, batch_size: int | None, k: int) -> int:
     "Prompts per generation call by default: 256 for vLLM (and generators without batches), else one batch of `batch_size` sequences."
     return 256 if backend == "vllm" or batch_size is None else max(1, batch_size // k)
 
-def _sample_rows(run: EvalRun, benchmark: str, row: dict, indices: list[int], completions, timeout: float, draw: int) -> list[dict]:
+def _sample_rows(run: EvalRun, benchmark: str, row: dict, indices: list[int], completions, timeout: float,
+                 draw: int) -> list[dict]:
     bench = dataclasses.replace(get_benchmark(benchmark), grading=run.config.grading())
     grades = grade_completions(bench, row, [c.text for c in completions], timeout)
     gold = bench.gold(row)
-    return [seal(dict(benchmark=benchmark, problem_id=row["id"], sample=s, completion=c.text, answer=g["answer"], correct=g["correct"],
+    return [seal(dict(benchmark=benchmark, problem_id=row["id"], sample=s, completion=c.text, answer=g["answer"],
+                      correct=g["correct"],
                       status=g["status"], n_tokens=c.n_tokens, finish_reason=c.finish_reason, gold=gold, fingerprint=run.fingerprint,
                       draw=draw, language=language_share(c.text, row["problem"])))
             for s, c, g in zip(indices, completions, grades)]
@@ -535,7 +563,8 @@ def _eval_benchmark(run: EvalRun, generator_factory, benchmark: str, chunks: lis
     for chunk in todo:
         draw = derive_seed(run.config.seed, benchmark, k, chunk[0]["id"], len(chunk))
         generator = generator_factory()
-        for i, completions in generator.iter_generate([run.config.conversation(r["problem"]) for r in chunk], run.config.sampling(k, draw)):
+        for i, completions in generator.iter_generate([run.config.conversation(r["problem"]) for r in chunk],
+                                                      run.config.sampling(k, draw)):
             row, miss = chunk[i], run.missing(benchmark, chunk[i]["id"], k)
             for s in set(range(k)) - set(miss):  # drawn again: the same call must give the same text
                 old = run.done[(benchmark, row["id"], s)]
@@ -563,7 +592,8 @@ def check_benchmarks(names: Iterable[str] | str) -> list[str]:
         if n not in BENCHMARKS and n not in ("all", "paper") and is_problem_file(n):
             b = problem_file_benchmark(n)
             if b.name in files and files[b.name] != b.path:
-                raise DataError(f"{n}: problem files {files[b.name]} and {b.path} are both named {b.name!r}; rename one of them")
+                raise DataError(f"{n}: problem files {files[b.name]} and {b.path} are both named {b.name!r}; rename "
+                                f"one of them")
             files[b.name] = b.path; found = [b.name]
         else: found = BENCHMARKS if n == "all" else PAPER_BENCHMARKS if n == "paper" else [get_benchmark(n).name]
         for m in found:
@@ -595,10 +625,13 @@ def _check_prompts_fit(config: EvalConfig, todo: dict[str, list[list[dict]]], ge
     if generator is None: tok, context = load_tokenizer(config.model), context_length(config.model)
     else:
         tok = getattr(generator, "tokenizer", None)
-        context = getattr(generator, "context", None) or (context_length(generator.model) if getattr(generator, "model", None) is not None else None)
+        context = getattr(generator, "context",
+                          None) or (context_length(generator.model) if getattr(generator, "model",
+                                                                               None) is not None else None)
         if tok is None: return  # a generator without a tokenizer (a scripted one): nothing to count
     items = [(b, r) for b, chunks in todo.items() for c in chunks for r in c]
-    check_context(prompt_lengths(tok, [config.conversation(r["problem"]) for _, r in items]), config.max_new_tokens, context,
+    check_context(prompt_lengths(tok, [config.conversation(r["problem"]) for _, r in items]), config.max_new_tokens,
+                  context,
                   [f"{b} problem {r['id']!r}" for b, r in items])
 
 def run_eval(config: EvalConfig,
@@ -624,15 +657,18 @@ def run_eval(config: EvalConfig,
     if backend != "auto" and generator is None and backend not in GENERATION_BACKENDS:
         raise unknown_name_error("generation backend", backend, [*GENERATION_BACKENDS, "auto"])
     name = generator.backend if generator is not None else default_backend_name(backend)
-    batch = getattr(generator, "batch_size", None) if generator is not None else gen_kwargs.get("batch_size", DEFAULT_BATCH_SIZE)
+    batch = getattr(generator, "batch_size", None) if generator is not None else gen_kwargs.get("batch_size",
+                                                                                                DEFAULT_BATCH_SIZE)
     chunk = chunk_prompts if chunk_prompts is not None else default_chunk(name, batch, k)
     problems = {n: benchmark_rows(n, limit) for n in names}
-    files = {n: dict(path=b.path, digest=file_digest(b.path), problems=b.n_problems) for n in names if (b := get_benchmark(n)).path}
+    files = {n: dict(path=b.path, digest=file_digest(b.path),
+                     problems=b.n_problems) for n in names if (b := get_benchmark(n)).path}
     run = EvalRun(run_dir, config, files=files, grade_timeout=grade_timeout)
     state = {"generator": generator}
     def factory():  # load the model only if a sample is missing
         if state["generator"] is None:
-            state["generator"] = make_generator(config.model, backend=backend, progress=False, **_generator_kwargs(name, gen_kwargs))
+            state["generator"] = make_generator(config.model, backend=backend, progress=False,
+                                                **_generator_kwargs(name, gen_kwargs))
         return state["generator"]
     t0, n_tok = time.time(), 0
     try:
@@ -643,23 +679,29 @@ def run_eval(config: EvalConfig,
                 if generator is None: check_weights(config.model)  # a checkpoint cut short is named now, not after the tokenizer loads
                 _check_prompts_fit(config, todo, generator)
             for n in names: n_tok += _eval_benchmark(run, factory, n, chunks[n], k, grade_timeout, progress)
-            summary = _finish_run(run, problems, k, limit, n_boot, n_tok, time.time() - t0, state["generator"], dict(chunk=chunk, batch_size=batch))
+            summary = _finish_run(run, problems, k, limit, n_boot, n_tok, time.time() - t0, state["generator"],
+                                  dict(chunk=chunk, batch_size=batch))
     finally:
         if generator is None and state["generator"] is not None: state["generator"].close()  # free the accelerator for the next model
     summary["stats"] = dict(run.stats)
     return summary
 
-def _finish_run(run: EvalRun, problems: dict[str, list[dict]], k: int, limit, n_boot: int, n_tok: int, seconds: float, gen,
+def _finish_run(run: EvalRun, problems: dict[str, list[dict]], k: int, limit, n_boot: int, n_tok: int, seconds: float,
+                gen,
                 layout: dict) -> dict:
     "Write the summary, the table and a line of log.jsonl; returns the summary."
-    summary = summarize_samples(list(run.done.values()), {n: [r["id"] for r in rows] for n, rows in problems.items()}, k,
-                                sizes={n: f["problems"] for n, f in run.files.items()}, config=dataclasses.asdict(run.config),
+    summary = summarize_samples(list(run.done.values()), {n: [r["id"] for r in rows] for n, rows in problems.items()},
+                                k,
+                                sizes={n: f["problems"] for n,
+                                       f in run.files.items()}, config=dataclasses.asdict(run.config),
                                 fingerprint=run.fingerprint, n_boot=n_boot)
     summary["run_dir"] = str(run.path)
     write_summary(run.path, summary)
     append_jsonl(run.path / "log.jsonl", [dict(
-        time=time.strftime("%Y-%m-%dT%H:%M:%S%z"), backend=getattr(gen, "backend", None), k=k, benchmarks=list(problems), limit=limit,
-        **layout, **{key: run.stats[key] for key in ("generated", "reused", "corrupt", "duplicates", "tampered", "regold", "unchecked",
+        time=time.strftime("%Y-%m-%dT%H:%M:%S%z"), backend=getattr(gen, "backend",
+                                                                   None), k=k, benchmarks=list(problems), limit=limit,
+        **layout, **{key: run.stats[key] for key in ("generated", "reused", "corrupt", "duplicates", "tampered",
+                                                     "regold", "unchecked",
                                                      "unknown", "irreproducible")},
         tokens=n_tok, seconds=round(seconds, 2), tokens_per_s=round(n_tok / seconds, 1) if seconds > 0 else None)])
     return summary
@@ -682,7 +724,8 @@ def _by_problem(rows: Iterable[dict], benchmark: str) -> dict[str, list[dict]]:
 def _name_seed(seed: int, name: str) -> int:
     return (seed * 1_000_003 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)) & 0x7FFFFFFF
 
-def benchmark_summary(rows: Iterable[dict], benchmark: str, problem_ids: Sequence[str] | None = None, k: int | None = None,
+def benchmark_summary(rows: Iterable[dict], benchmark: str, problem_ids: Sequence[str] | None = None,
+                      k: int | None = None,
                       level: float = 0.95, n_boot: int = 10_000, seed: int = 0, partial: bool = False, of: int | None = None) -> dict:
     "Metrics of one benchmark from its sample rows: pass@1 (avg@k), pass@2…k, maj@k, language drift with bootstrap intervals, and counts."
     by = _by_problem(rows, benchmark)
@@ -694,7 +737,8 @@ def benchmark_summary(rows: Iterable[dict], benchmark: str, problem_ids: Sequenc
     else: check_count("k", k)
     short = [pid for pid in ids if counts[pid] < k]
     if short and not partial:
-        raise ValueError(f"{benchmark}: {len(short)} of {len(ids)} problems have fewer than k={k} samples (first: {short[0]!r}, "
+        raise ValueError(f"{benchmark}: {len(short)} of {len(ids)} problems have fewer than k={k} samples (first: "
+                         f"{short[0]!r}, "
                          f"{counts[short[0]]}); finish the run (it resumes) or summarise with partial=True")
     ids = [pid for pid in ids if counts[pid] >= k]
     if not ids: raise ValueError(f"{benchmark}: no problem has k={k} samples")
@@ -709,7 +753,8 @@ def benchmark_summary(rows: Iterable[dict], benchmark: str, problem_ids: Sequenc
     langs = [[r.get("language") for r in s] for s in samples]
     drift = (metric([sum(x < DRIFT_BELOW for x in ls) / len(ls) for ls in langs])  # share of a problem's samples that drift
              if all(isinstance(x, (int, float)) and not isinstance(x, bool) for ls in langs for x in ls) else None)
-    return dict(n_problems=len(ids), of=of if of is not None else BENCHMARKS[benchmark].n_problems if benchmark in BENCHMARKS else None, k=k,
+    return dict(n_problems=len(ids),
+                of=of if of is not None else BENCHMARKS[benchmark].n_problems if benchmark in BENCHMARKS else None, k=k,
                 n_samples=len(flat), metrics=metrics, undecided=sum(r["correct"] is None for r in flat),
                 status=dict(Counter(r["status"] for r in flat).most_common()),
                 truncated=sum(r["finish_reason"] == "length" for r in flat) / len(flat),
@@ -719,25 +764,36 @@ def benchmark_summary(rows: Iterable[dict], benchmark: str, problem_ids: Sequenc
 def summarize_samples(rows: Sequence[dict],
                       problems: dict[str, Sequence[str] | None],  # benchmark -> problem ids (None: those present)
                       k: int | None = None, level: float = 0.95, n_boot: int = 10_000, seed: int = 0, partial: bool = False,
-                      sizes: dict[str, int] | None = None,  # benchmark -> problems in the whole set (problem files; shipped sets are known)
+                      sizes: dict[str,
+                                  int] | None = None,  # benchmark -> problems in the whole set (problem files; shipped sets are known)
                       **meta) -> dict:
     "The summary of a run: each benchmark's metrics, and the mean pass@1 over the benchmarks with its interval."
-    benches = {b: benchmark_summary(rows, b, ids, k, level, n_boot, seed, partial, (sizes or {}).get(b)) for b, ids in problems.items()}
-    draws = [bootstrap_means([c / n for c, n in s["per_problem"].values()], n_boot, _name_seed(seed, b)) for b, s in benches.items()]
-    avg = np.mean(draws, axis=0)  # benchmarks resampled independently, then averaged with equal weights (as the paper averages)
-    average = dict(benchmarks=list(benches), pass_at_1=dict(value=float(np.mean([s["metrics"]["pass@1"]["value"] for s in benches.values()])),
+    benches = {b: benchmark_summary(rows, b, ids, k, level, n_boot, seed, partial, (sizes or {}).get(b)) for b,
+               ids in problems.items()}
+    draws = [bootstrap_means([c / n for c, n in s["per_problem"].values()], n_boot, _name_seed(seed, b)) for b,
+             s in benches.items()]
+    avg = np.mean(draws,
+                  axis=0)  # benchmarks resampled independently, then averaged with equal weights (as the paper averages)
+    average = dict(benchmarks=list(benches),
+                   pass_at_1=dict(value=float(np.mean([s["metrics"]["pass@1"]["value"] for s in benches.values()])),
                                                         ci=list(percentile_interval(avg, level))))
     return dict(**meta, k=k if k is not None else min(s["k"] for s in benches.values()),
-                ci=dict(level=level, method="percentile bootstrap over problems (each problem's k samples kept as drawn)", n_boot=n_boot),
+                ci=dict(level=level,
+                        method="percentile bootstrap over problems (each problem's k samples kept as drawn)", n_boot=n_boot),
                 benchmarks=benches, average=average)
 
 # %% ../nbs/05_eval.ipynb #a902d261
 PAPER_TABLE: dict[str, dict] = {  # pass@1 in %, from the paper's table; k = samples per problem behind the numbers
-    "DeepSeek-R1-Distill-Qwen-1.5B": dict(k=16, aime24=28.8, math500=82.8, amc23=62.9, minerva=26.5, olympiadbench=43.3, avg=48.9),
-    "Open-RS1 (Exp 1, step 100)": dict(k=1, aime24=30.0, math500=83.8, amc23=70.0, minerva=29.0, olympiadbench=52.4, avg=53.0),
-    "Open-RS2 (Exp 2, step 50)": dict(k=1, aime24=30.0, math500=85.4, amc23=80.0, minerva=30.5, olympiadbench=52.4, avg=55.7),
-    "Open-RS3 (Exp 3, step 50)": dict(k=1, aime24=46.7, math500=84.4, amc23=72.5, minerva=26.8, olympiadbench=51.3, avg=56.3),
-    "DeepScaleR-1.5B-Preview": dict(k=16, aime24=43.1, math500=87.8, amc23=73.6, minerva=30.2, olympiadbench=50.0, avg=57.0),
+    "DeepSeek-R1-Distill-Qwen-1.5B": dict(k=16, aime24=28.8, math500=82.8, amc23=62.9, minerva=26.5,
+                                          olympiadbench=43.3, avg=48.9),
+    "Open-RS1 (Exp 1, step 100)": dict(k=1, aime24=30.0, math500=83.8, amc23=70.0, minerva=29.0, olympiadbench=52.4,
+                                       avg=53.0),
+    "Open-RS2 (Exp 2, step 50)": dict(k=1, aime24=30.0, math500=85.4, amc23=80.0, minerva=30.5, olympiadbench=52.4,
+                                      avg=55.7),
+    "Open-RS3 (Exp 3, step 50)": dict(k=1, aime24=46.7, math500=84.4, amc23=72.5, minerva=26.8, olympiadbench=51.3,
+                                      avg=56.3),
+    "DeepScaleR-1.5B-Preview": dict(k=16, aime24=43.1, math500=87.8, amc23=73.6, minerva=30.2, olympiadbench=50.0,
+                                    avg=57.0),
     "o1-preview": dict(k=None, aime24=44.6, math500=85.5),
 }
 
@@ -770,7 +826,8 @@ def results_table(summaries: Sequence[dict] = (), paper: bool = True, labels: Se
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     if paper:
         for model, row in PAPER_TABLE.items():
-            cells = [_cell(row[b] / 100 if b in row else None, paper_interval(model, b) if b in row else None, row["k"] if b in row else None)
+            cells = [_cell(row[b] / 100 if b in row else None, paper_interval(model, b) if b in row else None,
+                           row["k"] if b in row else None)
                      for b in [*columns, "avg"]]
             lines.append(f"| {model} (paper) | " + " | ".join(cells) + " |")
     for i, s in enumerate(summaries):
@@ -784,7 +841,8 @@ def results_table(summaries: Sequence[dict] = (), paper: bool = True, labels: Se
         full = set(avg["benchmarks"]) >= set(PAPER_BENCHMARKS) and all(s["benchmarks"][b]["n_problems"] == s["benchmarks"][b]["of"] for b in PAPER_BENCHMARKS)
         cells.append(_cell(avg["pass_at_1"]["value"], avg["pass_at_1"]["ci"], s["k"]) if full else "–")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines += ["", "pass@1 in %, [95% interval], k = samples per problem, n = problems evaluated when not the whole set. "
+    lines += ["",
+              "pass@1 in %, [95% interval], k = samples per problem, n = problems evaluated when not the whole set. "
               "Our intervals: percentile bootstrap over problems. The paper's k=1 cells: Wilson interval computed here from "
               "the percentage and the set's size (avg: normal interval of the mean); its k=16 cells: no per-problem data, no interval."]
     return "\n".join(lines)
@@ -797,10 +855,14 @@ def write_summary(run_dir, summary: dict):
     (run_dir / "table.md").write_text(results_table([summary]) + "\n", encoding="utf-8")
 
 # %% ../nbs/05_eval.ipynb #640fa409
-PAPER_CURVES: dict[str, dict[str, dict[int, float]]] = {  # pass@1 (%) by global step, k=1; knoveleng/open-rs logs/evals and logs/overall
+PAPER_CURVES: dict[str,
+                   dict[str,
+                        dict[int,
+                             float]]] = {  # pass@1 (%) by global step, k=1; knoveleng/open-rs logs/evals and logs/overall
     "Exp 1": {"aime24": {100: 30.0, 200: 30.0, 300: 26.7, 400: 33.3, 500: 23.3},
               "math500": {100: 83.8, 200: 79.8, 300: 75.6, 400: 82.0, 500: 79.8},
-              "amc23": {100: 70.0, 200: 57.5, 300: 57.5, 400: 67.5, 500: 67.5}, "minerva": {100: 29.0}, "olympiadbench": {100: 52.4}},
+              "amc23": {100: 70.0, 200: 57.5, 300: 57.5, 400: 67.5,
+                        500: 67.5}, "minerva": {100: 29.0}, "olympiadbench": {100: 52.4}},
     "Exp 2": {"aime24": {50: 30.0, 100: 33.3, 150: 36.7, 200: 20.0, 250: 30.0, 300: 20.0, 350: 33.3, 400: 26.7},
               "math500": {50: 85.4, 100: 85.6, 150: 85.4, 200: 80.0, 250: 82.6, 300: 82.4, 350: 81.4, 400: 82.2},
               "amc23": {50: 80.0, 100: 70.0, 150: 75.0, 200: 57.5, 250: 65.0, 300: 67.5, 350: 62.5, 400: 70.0},
@@ -812,7 +874,8 @@ PAPER_CURVES: dict[str, dict[str, dict[int, float]]] = {  # pass@1 (%) by global
 }
 PAPER_BASE = "DeepSeek-R1-Distill-Qwen-1.5B"  # the row of PAPER_TABLE every experiment starts from (step 0)
 
-def paper_curve(experiment: str, benchmark: str, level: float = 0.95) -> list[tuple[int, float, tuple[float, float] | None]]:
+def paper_curve(experiment: str, benchmark: str,
+                level: float = 0.95) -> list[tuple[int, float, tuple[float, float] | None]]:
     "`(step, pass@1 %, 95% interval in %)` of an experiment on a benchmark, from step 0 (the base model, k=16: no interval) on."
     if experiment not in PAPER_CURVES: raise unknown_name_error("experiment of the paper", experiment, PAPER_CURVES)
     out = [(0, PAPER_TABLE[PAPER_BASE][benchmark], None)] if benchmark in PAPER_TABLE[PAPER_BASE] else []
@@ -839,7 +902,8 @@ def read_run(run_dir) -> dict:
     rows, bad = read_samples(samples)
     fps = Counter(r["fingerprint"] for r in rows)
     if len(fps) > 1 or (config and rows and config.get("fingerprint") not in fps):
-        raise RunMismatch(f"{samples}: samples of several configurations ({', '.join(f'{f}: {n}' for f, n in fps.items())}; "
+        raise RunMismatch(f"{samples}: samples of several configurations "
+                          f"({', '.join(f'{f}: {n}' for f, n in fps.items())}; "
                           f"config.json: {config.get('fingerprint')}); split them into one run directory per configuration")
     uniq = {}
     for r in rows: uniq.setdefault((r["benchmark"], r["problem_id"], r["sample"]), r)
@@ -857,9 +921,11 @@ def summarize_run(run_dir, benchmarks: Iterable[str] | None = None, k: int | Non
     if benchmarks:
         names = benchmark_names(benchmarks)
         for m in names:
-            if m not in BENCHMARKS and m not in present: raise unknown_name_error("benchmark of this run", m, [*BENCHMARKS, *present])
+            if m not in BENCHMARKS and m not in present: raise unknown_name_error("benchmark of this run", m,
+                                                                                  [*BENCHMARKS, *present])
     sizes = {n: f.get("problems") for n, f in _read_problem_files(run_dir).items()}
-    summary = summarize_samples(run["rows"], {b: None for b in dict.fromkeys(names)}, k, partial=partial, n_boot=n_boot, sizes=sizes,
+    summary = summarize_samples(run["rows"], {b: None for b in dict.fromkeys(names)}, k, partial=partial,
+                                n_boot=n_boot, sizes=sizes,
                                 config=run["config"].get("config", {}), fingerprint=run["config"].get("fingerprint"))
     summary["run_dir"] = run["path"]
     if any(run["checked"].values()): summary["checked"] = run["checked"]
@@ -926,18 +992,21 @@ def compare_runs(run_a, run_b, metric: str = "pass@1", benchmarks: Iterable[str]
 def comparison_table(comparison: dict) -> str:
     "A comparison as markdown: per benchmark, problems, A, B, and B − A with its interval (points)."
     c = comparison
-    lines = [f"A = {c['a']}, B = {c['b']}; {c['metric']} in %, paired {int(100 * c['level'])}% bootstrap interval over problems", "",
+    lines = [f"A = {c['a']}, B = {c['b']}; {c['metric']} in %, paired {int(100 * c['level'])}% bootstrap interval over "
+             f"problems", "",
              "| benchmark | problems | A | B | B − A [interval] |", "| --- | --- | --- | --- | --- |"]
     for n, r in c["benchmarks"].items():
         sig = " *" if r["ci"][0] > 0 or r["ci"][1] < 0 else ""
-        lines.append(f"| {BENCHMARKS[n].column if n in BENCHMARKS else n} | {r['n_problems']} | {100 * r['a']:.1f} | {100 * r['b']:.1f} | "
+        lines.append(f"| {BENCHMARKS[n].column if n in BENCHMARKS else n} | {r['n_problems']} | {100 * r['a']:.1f} | "
+                     f"{100 * r['b']:.1f} | "
                      f"{100 * r['diff']:+.1f} [{100 * r['ci'][0]:+.1f}, {100 * r['ci'][1]:+.1f}]{sig} |")
     lines += ["", "\\* the interval excludes 0"]  # escaped: a line starting "* " is a bullet
     return "\n".join(lines)
 
 # %% ../nbs/05_eval.ipynb #eab34d9f
 SWEEP_DIR, SWEEP_FILE = "eval", "sweep.json"  # a training run's sweep folder, and its summary across steps
-SAMPLING_FIELDS = ("prompt", "system_text", "temperature", "top_p", "max_new_tokens", "seed", "dtype", "unboxed")  # EvalConfig but the model
+SAMPLING_FIELDS = ("prompt", "system_text", "temperature", "top_p", "max_new_tokens", "seed", "dtype",
+                   "unboxed")  # EvalConfig but the model
 
 @dataclass(frozen=True)
 class Checkpoint:
@@ -953,7 +1022,8 @@ def run_checkpoints(run_dir) -> list[Checkpoint]:
     model = info["recipe"].get("model") or {}
     out, start = [], model.get("name_or_path")
     if start and model.get("revision"):  # EvalConfig loads a model's default revision, not the one training started from
-        print(f"openrs eval: the starting model {start} is pinned at revision {model['revision']}, which evaluation cannot load: "
+        print(f"openrs eval: the starting model {start} is pinned at revision {model['revision']}, which evaluation "
+              f"cannot load: "
               "step 0 left out", file=sys.stderr)
     elif start: out.append(Checkpoint(0, str(start), "start"))
     steps = {}
@@ -962,7 +1032,8 @@ def run_checkpoints(run_dir) -> list[Checkpoint]:
         if m and p.is_dir() and (p / "trainer_state.json").exists() and (p / "config.json").exists(): steps[int(m.group(1))] = p
     out += [Checkpoint(s, str(steps[s]), f"checkpoint-{s}") for s in sorted(steps)]
     if "summary" in info and (run_dir / "config.json").exists() and any(run_dir.glob("*.safetensors")) and (run_dir / METRICS_FILE).exists():
-        last = max((r["step"] for r in read_jsonl_tolerant(run_dir / METRICS_FILE)[0] if type(r.get("step")) is int), default=None)
+        last = max((r["step"] for r in read_jsonl_tolerant(run_dir / METRICS_FILE)[0] if type(r.get("step")) is int),
+                   default=None)
         if last and last not in steps: out.append(Checkpoint(last, str(run_dir), "final"))
     return out
 
@@ -976,16 +1047,19 @@ def select_checkpoints(checkpoints: Sequence[Checkpoint], spec: str = "all") -> 
     try: steps = sorted({int(x) for x in spec.split(",")})
     except ValueError: steps = None
     if not steps or steps[0] < 0:
-        raise ValueError(f"checkpoints {spec!r}: use all, every:N (N at least 1) or a comma-separated list of steps (0 = the starting model)")
+        raise ValueError(f"checkpoints {spec!r}: use all, every:N (N at least 1) or a comma-separated list of steps (0 "
+                         f"= the starting model)")
     have = {c.step: c for c in checkpoints}
     if missing := [s for s in steps if s not in have]:
-        raise ValueError(f"no checkpoint at step {', '.join(map(str, missing))}: the run has steps {', '.join(map(str, sorted(have))) or 'none'}")
+        raise ValueError(f"no checkpoint at step {', '.join(map(str, missing))}: the run has steps "
+                         f"{', '.join(map(str, sorted(have))) or 'none'}")
     return [have[s] for s in steps]
 
 def sweep_settings(info: dict, where: str = RUN_FILE, **given) -> dict:
     "A sweep's EvalConfig fields (but the model), benchmarks, k and limit: as given, else the recipe's `eval` section (`openrs.core.EvalSpec`)."
     recipe = info.get("recipe") or {}
-    section = config_from_dict(EvalSpec, recipe.get("eval"), f"{where}: recipe.eval")  # checked as a recipe's section is
+    section = config_from_dict(EvalSpec, recipe.get("eval"),
+                               f"{where}: recipe.eval")  # checked as a recipe's section is
     data = recipe.get("data") or {}
     as_trained = section.prompt is None  # the system prompt the run trained with
     defaults = {**{f.name: f.default for f in dataclasses.fields(EvalConfig) if f.name != "model"},
@@ -1011,7 +1085,8 @@ def _model_digest(model: str) -> str | None:
 
 def _current_entries(old: list[dict], fresh: dict[int, dict], present: dict[int, str | None], out: Path) -> list[dict]:
     "The sweep's steps: this invocation's, and earlier ones still valid (same weights, or a checkpoint rotated away), unless the run was retrained."
-    retrained = any(present.get(e["step"]) not in (None, e.get("digest")) for e in old)  # a step's weights changed: another training run
+    retrained = any(present.get(e["step"]) not in (None,
+                                                   e.get("digest")) for e in old)  # a step's weights changed: another training run
     keep = {e["step"]: e for e in old if not retrained and (out / e["run_dir"] / SUMMARY_FILE).exists()}
     merged = {**keep, **fresh}
     return [merged[s] for s in sorted(merged)]
@@ -1027,7 +1102,8 @@ def sweep_checkpoints(run_dir,  # a training run directory (openrs train)
     "Evaluate a training run's checkpoints (and its starting model), each resumably in its own run directory; returns the sweep summary."
     run_dir = Path(run_dir)
     info = read_run_info(run_dir)
-    if unknown := set(sampling) - set(SAMPLING_FIELDS): raise TypeError(f"unknown sampling settings: {', '.join(sorted(unknown))}")
+    if unknown := set(sampling) - set(SAMPLING_FIELDS): raise TypeError(f"unknown sampling settings: "
+                                                                        f"{', '.join(sorted(unknown))}")
     st = sweep_settings(info, str(run_dir / RUN_FILE), benchmarks=benchmarks, k=k, limit=limit, **sampling)
     names = check_benchmarks(st["benchmarks"])
     check_count("k", st["k"]); check_seconds("grade_timeout", grade_timeout)
@@ -1041,8 +1117,10 @@ def sweep_checkpoints(run_dir,  # a training run directory (openrs train)
     with run_directory(out, "eval --checkpoints", keep=lambda d: any(p.name != LOCK_FILE for p in d.iterdir())):
         old = _read_sweep(out)
         if old and old.get("settings") != settings:
-            diffs = [f"{f}: {old.get('settings', {}).get(f)!r} there, {v!r} here" for f, v in settings.items() if old.get("settings", {}).get(f) != v]
-            raise RunMismatch(f"{out} holds a sweep with other sampling settings ({'; '.join(diffs)}); steps evaluated differently are never "
+            diffs = [f"{f}: {old.get('settings', {}).get(f)!r} there, {v!r} here" for f,
+                     v in settings.items() if old.get("settings", {}).get(f) != v]
+            raise RunMismatch(f"{out} holds a sweep with other sampling settings ({'; '.join(diffs)}); steps evaluated "
+                              f"differently are never "
                               "drawn in one curve: choose another sweep folder (--out) or the same settings")
         fresh, done = {}, set()
         while todo := [c for c in selected if (c.step, c.model) not in done]:
@@ -1055,12 +1133,16 @@ def sweep_checkpoints(run_dir,  # a training run directory (openrs train)
                 fp = config_fingerprint(config, identity)
                 step_dir = out / f"step-{c.step}-{fp[:8]}"
                 if progress: print(f"step {c.step} ({c.label}): {step_dir}", file=sys.stderr)
-                run_eval(config, names, st["k"], step_dir, limit=st["limit"], backend=backend, generator_kwargs=generator_kwargs,
+                run_eval(config, names, st["k"], step_dir, limit=st["limit"], backend=backend,
+                         generator_kwargs=generator_kwargs,
                          chunk_prompts=chunk_prompts, grade_timeout=grade_timeout, n_boot=n_boot, progress=progress)
-                fresh[c.step] = dict(step=c.step, label=c.label, model=c.model, digest=identity.get("digest") or identity.get("hub_id"),
+                fresh[c.step] = dict(step=c.step, label=c.label, model=c.model,
+                                     digest=identity.get("digest") or identity.get("hub_id"),
                                      fingerprint=fp, run_dir=step_dir.name)
                 present = {x.step: _model_digest(x.model) for x in run_checkpoints(run_dir)}
-                write_sweep(out, sweep_summary(out, _current_entries(old.get("steps", []), fresh, present, out), names, st["k"], settings,
+                write_sweep(out,
+                            sweep_summary(out, _current_entries(old.get("steps", []), fresh, present, out), names,
+                                          st["k"], settings,
                                                str(run_dir), validation, n_boot))
             if checkpoints == "all" or checkpoints.startswith("every:"):  # what appeared while the others were evaluated
                 selected = select_checkpoints(run_checkpoints(run_dir), checkpoints)
@@ -1071,10 +1153,12 @@ def check_validation(select_on: str, names: Sequence[str]) -> str:
     "The validation benchmark's name, refused when it is a test set (a shipped benchmark) or not evaluated."
     name = problem_file_name(select_on) if select_on not in BENCHMARKS and is_problem_file(select_on) else select_on
     if name in BENCHMARKS:
-        raise ValueError(f"select on {name}: {name} is a test set; a checkpoint chosen on a test set and scored on it looks better than it "
+        raise ValueError(f"select on {name}: {name} is a test set; a checkpoint chosen on a test set and scored on it "
+                         f"looks better than it "
                          "is (best-on-test), so openrs does not choose on one. Hold out problems of your own (a problem file, e.g. a slice "
                          "of the training data kept aside), evaluate them too, and choose on that file")
-    if name not in names: raise ValueError(f"select on {name}: not among the benchmarks evaluated ({', '.join(names)}); add it to the benchmarks")
+    if name not in names: raise ValueError(f"select on {name}: not among the benchmarks evaluated "
+                                           f"({', '.join(names)}); add it to the benchmarks")
     return name
 
 def _paired_vs(start: dict, other: dict, benchmark: str, n_boot: int) -> dict | None:
@@ -1090,7 +1174,8 @@ def best_checkpoint(steps: Sequence[dict], validation: str) -> dict | None:
     cands = [s for s in steps if validation in s["benchmarks"]]
     if not cands: return None
     best = max(cands, key=lambda s: (s["benchmarks"][validation]["pass@1"]["value"], -s["step"]))
-    return dict(step=best["step"], label=best["label"], model=best["model"], select_on=validation, candidates=len(cands),
+    return dict(step=best["step"], label=best["label"], model=best["model"], select_on=validation,
+                candidates=len(cands),
                 validation=best["benchmarks"][validation],
                 test={b: x for b, x in best["benchmarks"].items() if b != validation})
 
@@ -1110,8 +1195,10 @@ def sweep_summary(out, entries: Sequence[dict], names: Sequence[str], k: int, se
             if start is not None and e["step"] != 0: item["vs_start"] = _paired_vs(start, s, b, n_boot)
             row["benchmarks"][b] = item
         steps.append(row)
-    return dict(run_dir=run_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), settings=settings, benchmarks=list(names), k=k,
-                ci=dict(level=0.95, method="percentile bootstrap over problems; vs_start: paired over the problems both hold"),
+    return dict(run_dir=run_dir, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"), settings=settings,
+                benchmarks=list(names), k=k,
+                ci=dict(level=0.95,
+                        method="percentile bootstrap over problems; vs_start: paired over the problems both hold"),
                 steps=steps, best=best_checkpoint(steps, validation) if validation else None, select_on=validation)
 
 def _pct_ci(m: dict | None, signed: bool = False) -> str:
@@ -1124,35 +1211,42 @@ def sweep_table(sweep: dict) -> str:
     "The sweep as markdown: a row per step; per benchmark pass@1 [95% CI] and its paired difference from the start; then the choice."
     names = sweep["benchmarks"]
     col = lambda b: BENCHMARKS[b].column if b in BENCHMARKS else b
-    head = ["step", "model", *[f"{col(b)} pass@1" for b in names], *[f"{col(b)} − start" for b in names], "truncated", "drift"]
+    head = ["step", "model", *[f"{col(b)} pass@1" for b in names], *[f"{col(b)} − start" for b in names], "truncated",
+            "drift"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for s in sweep["steps"]:
         xs = [s["benchmarks"].get(b) for b in names]
         trunc = [x["truncated"] for x in xs if x]
         drift = [x["drift"]["value"] for x in xs if x and x.get("drift")]
         lines.append(f"| {s['step']} | {s['label']} | " + " | ".join(_pct_ci(x and x["pass@1"]) for x in xs) + " | "
-                     + " | ".join(_pct_ci(x and x.get("vs_start"), signed=True) if s["step"] else "(start)" for x in xs) + " | "
+                     + " | ".join(_pct_ci(x and x.get("vs_start"),
+                                          signed=True) if s["step"] else "(start)" for x in xs) + " | "
                      + (f"{100 * max(trunc):.0f}%" if trunc else "–") + " | " + (f"{100 * max(drift):.0f}%" if drift else "–") + " |")
-    lines += ["", f"pass@1 in % with its 95% interval, k = {sweep['k']} samples per problem; − start: the paired difference from the "
+    lines += ["",
+              f"pass@1 in % with its 95% interval, k = {sweep['k']} samples per problem; − start: the paired difference from the "
               "starting model on the same problems, with its 95% interval; truncated, drift: the largest share over the benchmarks of "
               f"completions cut at the length cap, and of completions whose prose is less than {DRIFT_BELOW:.0%} in the problem's script."]
     b = sweep.get("best")
     if b:
-        tests = "; ".join(f"{col(t)} {_pct_ci(x['pass@1'])}" + (f", {_pct_ci(x.get('vs_start'), signed=True)} vs the start" if b["step"] else "")
+        tests = "; ".join(f"{col(t)} {_pct_ci(x['pass@1'])}" + (f", {_pct_ci(x.get('vs_start'), signed=True)} vs the "
+                                                                f"start" if b["step"] else "")
                           for t, x in b["test"].items()) or "no other benchmark evaluated"
         if not b["step"]: tests += " (the starting model itself: no checkpoint did better on the validation problems)"
-        lines += ["", f"**Chosen on {b['select_on']} (validation): step {b['step']} ({b['label']})**, pass@1 {_pct_ci(b['validation']['pass@1'])} "
+        lines += ["",
+                  f"**Chosen on {b['select_on']} (validation): step {b['step']} ({b['label']})**, pass@1 {_pct_ci(b['validation']['pass@1'])} "
                   f"there, the best of {b['candidates']} steps. Its test scores: {tests}. The validation score of a chosen step is "
                   "optimistic (it won a comparison); its test scores are not, since they played no part in the choice."]
     else:
-        lines += ["", "No checkpoint chosen: choose on held-out problems of your own (`--select-on FILE`); choosing on a test "
+        lines += ["",
+                  "No checkpoint chosen: choose on held-out problems of your own (`--select-on FILE`); choosing on a test "
                   "benchmark would report an optimistic score (best-on-test)."]
     return "\n".join(lines)
 
 def write_sweep(out, sweep: dict):
     "Write `sweep.json` and `sweep.md` into the sweep folder, atomically."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    for name, text in ((SWEEP_FILE, json.dumps(sweep, indent=1, ensure_ascii=False)), ("sweep.md", sweep_table(sweep) + "\n")):
+    for name, text in ((SWEEP_FILE, json.dumps(sweep, indent=1, ensure_ascii=False)),
+                       ("sweep.md", sweep_table(sweep) + "\n")):
         tmp = out / (name + ".tmp"); tmp.write_text(text, encoding="utf-8"); os.replace(tmp, out / name)
 
 def load_sweep(path, select_on: str | None = None) -> dict:
@@ -1170,27 +1264,37 @@ def load_sweep(path, select_on: str | None = None) -> dict:
 # %% ../nbs/05_eval.ipynb #04110f7a
 def _eval_parser():
     import argparse
-    p = argparse.ArgumentParser(prog="openrs eval", description="Evaluate a model, or every checkpoint of a training run, on the paper's "
+    p = argparse.ArgumentParser(prog="openrs eval",
+                                description="Evaluate a model, or every checkpoint of a training run, on the paper's "
                                 "math benchmarks or problem files, with k samples per problem, bootstrap intervals and resumable result files.")
-    p.add_argument("model", nargs="?", help="hub id, local checkpoint directory or offline name (tiny); with --checkpoints: a training run directory")
-    p.add_argument("--checkpoints", metavar="all|every:N|STEPS", help="evaluate a training run's starting model and checkpoints: all, every:N "
+    p.add_argument("model", nargs="?",
+                   help="hub id, local checkpoint directory or offline name (tiny); with --checkpoints: a training run directory")
+    p.add_argument("--checkpoints", metavar="all|every:N|STEPS",
+                   help="evaluate a training run's starting model and checkpoints: all, every:N "
                    "(the steps divisible by N), or steps such as 0,50,100 (0: the starting model); results in RUN_DIR/eval")
-    p.add_argument("--select-on", metavar="FILE", help="with --checkpoints: choose the best step on this validation problem file (never on a test benchmark)")
-    p.add_argument("--benchmarks", nargs="+", metavar="NAME", help=f"benchmarks: {', '.join(BENCHMARKS)}, 'paper' = {' '.join(PAPER_BENCHMARKS)}, "
+    p.add_argument("--select-on", metavar="FILE",
+                   help="with --checkpoints: choose the best step on this validation problem file (never on a test benchmark)")
+    p.add_argument("--benchmarks", nargs="+", metavar="NAME",
+                   help=f"benchmarks: {', '.join(BENCHMARKS)}, 'paper' = {' '.join(PAPER_BENCHMARKS)}, "
                    "'all', or problem files (JSONL with id, problem, answer); default: paper (with --checkpoints: the recipe's eval section, else paper)")
-    p.add_argument("--k", type=int, help="samples per problem (default: 16; with --summarize: the most every problem has)")
+    p.add_argument("--k", type=int,
+                   help="samples per problem (default: 16; with --summarize: the most every problem has)")
     p.add_argument("--limit", type=int, help="only the first N problems of each benchmark")
-    p.add_argument("--out", help="run directory (default: runs/eval/<model>-<fingerprint>; with --checkpoints: RUN_DIR/eval)")
-    p.add_argument("--prompt", help="system prompt name (default: open_rs; with --checkpoints: the one the run trained with)")
+    p.add_argument("--out",
+                   help="run directory (default: runs/eval/<model>-<fingerprint>; with --checkpoints: RUN_DIR/eval)")
+    p.add_argument("--prompt",
+                   help="system prompt name (default: open_rs; with --checkpoints: the one the run trained with)")
     p.add_argument("--temperature", type=float, help="default: 0.6 (the paper's evaluation)")
     p.add_argument("--top-p", type=float, help="default: 0.95")
     p.add_argument("--max-new-tokens", type=int, help="default: 32768")
     p.add_argument("--seed", type=int, help="default: 0")
     p.add_argument("--dtype", choices=DTYPES, help="default: auto")
-    p.add_argument("--unboxed", choices=UNBOXED, help="a completion without \\boxed{}: no_answer (default, as in training), or "
+    p.add_argument("--unboxed", choices=UNBOXED,
+                   help="a completion without \\boxed{}: no_answer (default, as in training), or "
                    "math-verify's final expression: latex, expr, latex+expr (lighteval's, for models that answer in prose)")
     p.add_argument("--backend", default="auto", help=f"generation backend: auto, {', '.join(GENERATION_BACKENDS)}")
-    p.add_argument("--batch-size", type=int, help=f"sequences per generation batch (transformers backends; default {DEFAULT_BATCH_SIZE})")
+    p.add_argument("--batch-size", type=int,
+                   help=f"sequences per generation batch (transformers backends; default {DEFAULT_BATCH_SIZE})")
     p.add_argument("--chunk", type=int, help="prompts per generation call (default: one batch; vLLM: 256)")
     p.add_argument("--grade-timeout", type=float, default=10.0, help="seconds per answer check (default: 10)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -1205,13 +1309,15 @@ def eval_cli(argv: list[str] | None = None) -> int:
     "`openrs eval`: evaluate a model or a training run's checkpoints on the math benchmarks (k samples, pass@k, 95% intervals, resumable)."
     p = _eval_parser()
     a = p.parse_args(argv)
-    sampling = {f: getattr(a, f) for f in ("prompt", "temperature", "top_p", "max_new_tokens", "seed", "dtype", "unboxed") if getattr(a, f) is not None}
+    sampling = {f: getattr(a, f) for f in ("prompt", "temperature", "top_p", "max_new_tokens", "seed", "dtype",
+                                           "unboxed") if getattr(a, f) is not None}
     try:
         for flag, value in (("--k", a.k), ("--limit", a.limit), ("--batch-size", a.batch_size), ("--chunk", a.chunk)):
             if value is not None: check_count(flag, value)
         check_seconds("--grade-timeout", a.grade_timeout)
         if a.out is not None: check_output_dir(a.out, "--out")  # before any model loads
-        if a.select_on and not a.checkpoints: raise ValueError("--select-on chooses among checkpoints: give --checkpoints too")
+        if a.select_on and not a.checkpoints: raise ValueError("--select-on chooses among checkpoints: give "
+                                                               "--checkpoints too")
         gen_kwargs = {"batch_size": a.batch_size} if a.batch_size is not None else {}
         if a.compare:
             print(comparison_table(compare_runs(*a.compare, metric=a.metric)))
@@ -1222,12 +1328,15 @@ def eval_cli(argv: list[str] | None = None) -> int:
             print(f"regraded {s['stats']['regraded']} samples, {s['stats']['changed']} changed\n\n{results_table([s])}")
         elif a.checkpoints:
             if not a.model: raise ValueError("give the training run directory whose checkpoints to evaluate")
-            sweep = sweep_checkpoints(a.model, a.checkpoints, a.benchmarks, a.k, a.limit, a.out, a.select_on, a.backend, gen_kwargs,
+            sweep = sweep_checkpoints(a.model, a.checkpoints, a.benchmarks, a.k, a.limit, a.out, a.select_on,
+                                      a.backend, gen_kwargs,
                                       a.chunk, a.grade_timeout, progress=not a.no_progress, **sampling)
-            print(f"{sweep['path']}: {len(sweep['steps'])} steps\n\n{sweep_table(sweep)}" if sweep else "no checkpoint evaluated")
+            print(f"{sweep['path']}: {len(sweep['steps'])} steps\n\n{sweep_table(sweep)}" if sweep else "no checkpoint "
+                  "evaluated")
         else:
             if not a.model: p.error("give a MODEL to evaluate, or --summarize / --regrade / --compare")
-            s = run_eval(EvalConfig(a.model, **sampling), a.benchmarks or ["paper"], 16 if a.k is None else a.k, a.out, limit=a.limit,
+            s = run_eval(EvalConfig(a.model, **sampling), a.benchmarks or ["paper"], 16 if a.k is None else a.k, a.out,
+                         limit=a.limit,
                          backend=a.backend, generator_kwargs=gen_kwargs, chunk_prompts=a.chunk, grade_timeout=a.grade_timeout,
                          progress=not a.no_progress)
             st = s["stats"]

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence, Union
 
-from .core import (Prompt, SamplingConfig, load_model, load_target, load_tokenizer, make_conversation, render_prompt,
+from .core import (Prompt, SamplingConfig, load_model, load_target, load_tokenizer, make_conversation,
+                         render_prompt,
                          resolve_model, unknown_name_error)
 
 # %% auto #0
@@ -40,11 +41,13 @@ class Generator:
     "Base class: samples `SamplingConfig.n` completions for each prompt."
     backend = "base"
 
-    def iter_generate(self, prompts: Sequence[Prompt], sampling: SamplingConfig) -> Iterator[tuple[int, list[Completion]]]:
+    def iter_generate(self, prompts: Sequence[Prompt],
+                      sampling: SamplingConfig) -> Iterator[tuple[int, list[Completion]]]:
         "Yield `(prompt_index, completions)` as batches finish."
         raise NotImplementedError
 
-    def generate(self, prompts: Sequence[Prompt], sampling: SamplingConfig = SamplingConfig()) -> list[list[Completion]]:
+    def generate(self, prompts: Sequence[Prompt],
+                 sampling: SamplingConfig = SamplingConfig()) -> list[list[Completion]]:
         "Completions for every prompt, in prompt order."
         out: list = [None] * len(prompts)
         for i, comps in self.iter_generate(prompts, sampling): out[i] = comps
@@ -86,7 +89,8 @@ def check_context(lengths: Sequence[int],  # each prompt's tokens
     over = sum(n + max_new_tokens > context for n in lengths)
     fix = (f"lower max_new_tokens to at most {context - lengths[i]}" if lengths[i] < context
            else "that prompt is longer than the context itself: leave it out")
-    raise ContextOverflow(f"{over} of {len(lengths)} prompts plus max_new_tokens {max_new_tokens} do not fit the model's context of "
+    raise ContextOverflow(f"{over} of {len(lengths)} prompts plus max_new_tokens {max_new_tokens} do not fit the "
+                          f"model's context of "
                           f"{context} tokens (the longest, {names[i] if names else f'prompt {i}'}, has {lengths[i]} tokens): {fix}")
 
 # %% ../nbs/00b_generation.ipynb #cc03f28b
@@ -99,7 +103,8 @@ class TransformersGenerator(Generator):
     "Batched, length-sorted sampling with `model.generate`."
     backend = "transformers"
 
-    def __init__(self, model, tokenizer=None, batch_size: int = DEFAULT_BATCH_SIZE, dtype: str = "auto", device: str | None = None,
+    def __init__(self, model, tokenizer=None, batch_size: int = DEFAULT_BATCH_SIZE, dtype: str = "auto",
+                 device: str | None = None,
                  cache_implementation: str | None = None, progress: bool = True):
         import torch
         if batch_size < 1: raise ValueError(f"batch_size must be at least 1, not {batch_size}")
@@ -112,13 +117,15 @@ class TransformersGenerator(Generator):
         self.tokenizer.padding_side = "left"
         self.batch_size, self.cache_implementation, self.progress = batch_size, cache_implementation, progress
         eos = model.generation_config.eos_token_id
-        self.eos_ids = set(eos if isinstance(eos, (list, tuple)) else [eos if eos is not None else tokenizer.eos_token_id])
+        self.eos_ids = set(eos if isinstance(eos,
+                                             (list, tuple)) else [eos if eos is not None else tokenizer.eos_token_id])
 
     def _sample(self, input_ids: list[list[int]], sampling: SamplingConfig, seed: int):
         import torch
         batch = self.tokenizer.pad({"input_ids": input_ids}, return_tensors="pt").to(self.model.device)
         greedy = sampling.temperature == 0
-        kw = dict(do_sample=False) if greedy else dict(do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p, top_k=0)
+        kw = dict(do_sample=False) if greedy else dict(do_sample=True, temperature=sampling.temperature,
+                                                       top_p=sampling.top_p, top_k=0)
         torch.manual_seed(seed)
         with torch.inference_mode():
             out = self.model.generate(**batch, max_new_tokens=sampling.max_new_tokens, num_return_sequences=sampling.n,
@@ -147,7 +154,8 @@ class TransformersGenerator(Generator):
             try: rows = self._sample([ids[i] for i in chunk], sampling, seed=sampling.seed + n_batch)
             except torch.OutOfMemoryError:
                 if per_batch == 1:
-                    raise OutOfMemory(f"out of memory generating {sampling.n} completions of up to {sampling.max_new_tokens} tokens "
+                    raise OutOfMemory(f"out of memory generating {sampling.n} completions of up to "
+                                      f"{sampling.max_new_tokens} tokens "
                                       f"for one prompt of {len(ids[chunk[0]])} tokens: lower n or max_new_tokens, use a smaller "
                                       "dtype, or free the accelerator") from None
                 per_batch = max(1, per_batch // 2)
@@ -166,21 +174,25 @@ class TransformersGenerator(Generator):
 # %% ../nbs/00b_generation.ipynb #66cf2c60
 def vllm_sampling_kwargs(sampling: SamplingConfig, prompt_index: int = 0) -> dict:
     "Keyword arguments of `vllm.SamplingParams` equivalent to `sampling`, for the prompt at `prompt_index` (each prompt its own seed)."
-    return dict(n=sampling.n, temperature=sampling.temperature, top_p=sampling.top_p if sampling.temperature > 0 else 1.0,
+    return dict(n=sampling.n, temperature=sampling.temperature,
+                top_p=sampling.top_p if sampling.temperature > 0 else 1.0,
                 max_tokens=sampling.max_new_tokens, seed=derive_seed(sampling.seed, prompt_index))
 
 class VLLMGenerator(Generator):
     "Sampling with vLLM's offline engine (requires `pip install vllm`)."
     backend = "vllm"
 
-    def __init__(self, model, dtype: str = "auto", gpu_memory_utilization: float = 0.9, max_model_len: int | None = None,
+    def __init__(self, model, dtype: str = "auto", gpu_memory_utilization: float = 0.9,
+                 max_model_len: int | None = None,
                  progress: bool = True, **engine_kwargs):
         if importlib.util.find_spec("vllm") is None:
-            raise ImportError("the vllm backend needs vLLM: pip install 'openrs[vllm]' (CUDA only), or use backend='transformers'")
+            raise ImportError("the vllm backend needs vLLM: pip install 'openrs[vllm]' (CUDA only), or use "
+                              "backend='transformers'")
         from vllm import LLM
         path = resolve_model(model)
         self.tokenizer = load_tokenizer(path)
-        if max_model_len is not None and max_model_len < 1: raise ValueError(f"max_model_len must be at least 1, not {max_model_len}")
+        if max_model_len is not None and max_model_len < 1: raise ValueError(f"max_model_len must be at least 1, not "
+                                                                             f"{max_model_len}")
         self.context = max_model_len if max_model_len is not None else context_length(path)
         self.llm = LLM(model=path, dtype=dtype, trust_remote_code=False, gpu_memory_utilization=gpu_memory_utilization,
                        max_model_len=max_model_len, **engine_kwargs)
@@ -189,11 +201,13 @@ class VLLMGenerator(Generator):
     def iter_generate(self, prompts, sampling=SamplingConfig()):
         from vllm import SamplingParams
         texts = [render_prompt(self.tokenizer, p) for p in prompts]
-        check_context([len(self.tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts], sampling.max_new_tokens, self.context)
+        check_context([len(self.tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts],
+                      sampling.max_new_tokens, self.context)
         params = [SamplingParams(**vllm_sampling_kwargs(sampling, i)) for i in range(len(texts))]
         outs = self.llm.generate(texts, params, use_tqdm=self.progress)
         for i, o in enumerate(outs):
-            yield i, [Completion(c.text, len(c.token_ids), "length" if c.finish_reason == "length" else "stop") for c in o.outputs]
+            yield i, [Completion(c.text, len(c.token_ids),
+                                 "length" if c.finish_reason == "length" else "stop") for c in o.outputs]
 
     def close(self):
         import gc, torch
@@ -202,7 +216,8 @@ class VLLMGenerator(Generator):
         if torch.cuda.is_available(): torch.cuda.empty_cache()
 
 # %% ../nbs/00b_generation.ipynb #561060e4
-GENERATION_BACKENDS: dict[str, str] = {  # name -> the Generator class, as "module:name" (imported on use: rollouts sits above this module)
+GENERATION_BACKENDS: dict[str,
+                          str] = {  # name -> the Generator class, as "module:name" (imported on use: rollouts sits above this module)
     "transformers": "openrs.generation:TransformersGenerator",
     "vllm": "openrs.generation:VLLMGenerator",
     "fast": "openrs.rollouts:FastGenerator",  # static KV cache, CUDA graphs
@@ -216,7 +231,8 @@ def default_backend() -> str:
 def make_generator(model, backend: str = "auto", **kwargs) -> Generator:
     "A generator for `model` (hub id, path, offline name) with the named backend (`auto` chooses)."
     name = default_backend() if backend == "auto" else backend
-    if name not in GENERATION_BACKENDS: raise unknown_name_error("generation backend", name, list(GENERATION_BACKENDS) + ["auto"])
+    if name not in GENERATION_BACKENDS: raise unknown_name_error("generation backend", name,
+                                                                 list(GENERATION_BACKENDS) + ["auto"])
     return load_target(GENERATION_BACKENDS[name])(model, **kwargs)
 
 # %% ../nbs/00b_generation.ipynb #835d5c89
@@ -228,7 +244,8 @@ def generate_cli(argv: list[str] | None = None) -> int:
     p.add_argument("--model", default="tiny", help="hub id, local path or offline name (default: tiny)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--problem", help="a problem to solve")
-    src.add_argument("--dataset", default="math500", choices=sorted(SHIPPED_SETS), help="shipped set to take problems from")
+    src.add_argument("--dataset", default="math500", choices=sorted(SHIPPED_SETS),
+                     help="shipped set to take problems from")
     p.add_argument("--limit", type=int, default=1, help="how many problems of --dataset (default: 1)")
     p.add_argument("--prompt", default="open_rs", help="system prompt name (default: open_rs)")
     p.add_argument("--n", type=int, default=1, help="completions per problem")
@@ -241,11 +258,13 @@ def generate_cli(argv: list[str] | None = None) -> int:
     try:
         if a.limit < 1: raise ValueError(f"--limit must be at least 1, not {a.limit}")
         problems = [a.problem] if a.problem else [r["problem"] for r in load_shipped_rows(a.dataset)[:a.limit]]
-        sampling = SamplingConfig(n=a.n, temperature=a.temperature, top_p=a.top_p, max_new_tokens=a.max_new_tokens, seed=a.seed)
+        sampling = SamplingConfig(n=a.n, temperature=a.temperature, top_p=a.top_p, max_new_tokens=a.max_new_tokens,
+                                  seed=a.seed)
         gen = make_generator(a.model, backend=a.backend, progress=False)
         t0 = time.time()
         outs = gen.generate([make_conversation(q, a.prompt) for q in problems], sampling)
-    except (ValueError, FileNotFoundError, ImportError, OutOfMemory) as e:  # bad numbers, a missing model, no vLLM, a prompt too long
+    except (ValueError, FileNotFoundError, ImportError,
+            OutOfMemory) as e:  # bad numbers, a missing model, no vLLM, a prompt too long
         print(f"openrs generate: error: {e}", file=sys.stderr); return 2
     n_tok = sum(c.n_tokens for cs in outs for c in cs)
     for q, cs in zip(problems, outs):

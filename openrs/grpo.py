@@ -21,7 +21,8 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import torch
 
-from .core import (CHECKPOINTING_NAMES, generated_dataset_path, render_prompt, check_output_dir, check_resume, check_weights, read_run_info, run_directory,
+from .core import (CHECKPOINTING_NAMES, generated_dataset_path, render_prompt, check_output_dir, check_resume,
+                         check_weights, read_run_info, run_directory,
                    METRICS_FILE, RUN_FILE, SAMPLES_FILE, Recipe, RecipeError, TrainerConfig, DataError, append_jsonl,
                          load_recipe, load_model, load_tokenizer, read_jsonl_tolerant, resolve_model, unknown_name_error, write_jsonl)
 
@@ -82,7 +83,8 @@ def clipped_surrogate(ratio: torch.Tensor,  # (B, T) probability ratios
     A = advantages.unsqueeze(-1) if advantages.dim() == 1 else advantages  # (B, 1)
     return -torch.min(ratio * A, ratio.clamp(1 - epsilon, 1 + eps_high) * A)
 
-def clip_fractions(ratio, advantages, mask, epsilon: float = 0.2, epsilon_high: float | None = None) -> dict[str, float]:
+def clip_fractions(ratio, advantages, mask, epsilon: float = 0.2, epsilon_high: float | None = None) -> dict[str,
+                                                                                                             float]:
     "Fractions of completion tokens whose ratio is clipped below, above, or either (TRL's `clip_ratio/*` metrics)."
     eps_high = epsilon if epsilon_high is None else epsilon_high
     A = advantages.unsqueeze(-1) if advantages.dim() == 1 else advantages
@@ -128,7 +130,8 @@ def grpo_loss(logps: torch.Tensor,  # (B, T) log-probs under the current policy 
               loss_type: str = "bnpo",  # one of LOSS_TYPES
               max_completion_length: int | None = None,  # for dr_grpo
               num_items: float | torch.Tensor | None = None,  # for dapo: tokens in the whole accumulated batch
-              use_bias_correction_kl: bool = False) -> tuple[torch.Tensor, dict[str, float]]:  # TRL 1.16's default is True
+              use_bias_correction_kl: bool = False) -> tuple[torch.Tensor,
+                                                             dict[str, float]]:  # TRL 1.16's default is True
     "The GRPO objective for one micro-batch: `(loss, metrics)`."
     old_logps = logps.detach() if old_logps is None else old_logps
     ratio = torch.exp(logps - old_logps)                                    # (B, T)
@@ -171,7 +174,8 @@ def trl_reference_check(variants: dict[str, dict] = CHECK_VARIANTS, temperature:
     lengths = torch.randint(1, L + 1, (B,), generator=torch.Generator().manual_seed(seed))
     batch["completion_mask"] = (torch.arange(L) < lengths[:, None]).int()
     batch["num_items_in_batch"] = batch["completion_mask"].sum() + 17   # as if the batch had more micro-batches
-    logps_of = lambda: completion_logps(model, batch["prompt_ids"], batch["prompt_mask"], batch["completion_ids"], batch["completion_mask"], temperature)
+    logps_of = lambda: completion_logps(model, batch["prompt_ids"], batch["prompt_mask"], batch["completion_ids"],
+                                        batch["completion_mask"], temperature)
     with torch.no_grad(): lp = logps_of()
     g = torch.Generator().manual_seed(seed + 1)
     batch["old_per_token_logps"] = lp + 0.3 * torch.randn(lp.shape, generator=g)
@@ -185,7 +189,8 @@ def trl_reference_check(variants: dict[str, dict] = CHECK_VARIANTS, temperature:
         trainer._metrics["train"].clear()
         trl_loss = trainer._compute_loss(model, batch)
         trl_grads = torch.autograd.grad(trl_loss, list(model.parameters()))
-        loss, metrics = grpo_loss(logps_of(), batch["old_per_token_logps"], batch["ref_per_token_logps"], batch["advantages"],
+        loss, metrics = grpo_loss(logps_of(), batch["old_per_token_logps"], batch["ref_per_token_logps"],
+                                  batch["advantages"],
                                   batch["completion_mask"], beta=v["beta"], epsilon=v["epsilon"], epsilon_high=v["epsilon_high"],
                                   loss_type=v["loss_type"], max_completion_length=L, num_items=batch["num_items_in_batch"],
                                   use_bias_correction_kl=v["use_bias_correction_kl"])
@@ -206,7 +211,8 @@ def has_cuda() -> bool:
 def check_batch(grpo: dict, num_processes: int = 1, where: str = "grpo"):
     "Raise `RecipeError` unless the generation batch holds whole groups of `num_generations` completions."
     per_device, G = grpo.get("per_device_train_batch_size", 8), grpo.get("num_generations", 8)
-    if G is None or G < 2: raise RecipeError(f"{where}.num_generations: GRPO compares completions of the same prompt; it needs at least 2, not {G}")
+    if G is None or G < 2: raise RecipeError(f"{where}.num_generations: GRPO compares completions of the same prompt; "
+                                             f"it needs at least 2, not {G}")
     spg = grpo.get("steps_per_generation") or (None if grpo.get("generation_batch_size") else grpo.get("gradient_accumulation_steps", 1))
     total = grpo["generation_batch_size"] if spg is None else per_device * num_processes * spg
     if total % G:
@@ -239,7 +245,8 @@ def cpu_precision(grpo: dict, where: str = "grpo") -> dict:
     if bf16:
         from transformers.utils.import_utils import is_torch_bf16_available_on_device
         if not is_torch_bf16_available_on_device("cpu"):
-            raise RecipeError(f"{where}.bf16: torch cannot compute in bfloat16 on this CPU; set grpo.bf16=false to train in float32")
+            raise RecipeError(f"{where}.bf16: torch cannot compute in bfloat16 on this CPU; set grpo.bf16=false to "
+                              f"train in float32")
     return {**grpo, "use_cpu": True, "bf16": bf16, "fp16": False}
 
 # %% ../nbs/03_grpo.ipynb #c30380e4
@@ -328,7 +335,8 @@ class CompactPrinter(PrinterCallback):
     def on_log(self, args, state, control, logs=None, **kwargs):
         every = max(1, state.max_steps // 20)
         if state.is_world_process_zero and logs and "loss" in logs and (state.global_step % every == 0 or state.global_step == state.max_steps):
-            print(f"step {state.global_step}/{state.max_steps}: " + ", ".join(f"{k} {v}" for k, v in progress_summary(logs).items()), flush=True)
+            print(f"step {state.global_step}/{state.max_steps}: " + ", ".join(f"{k} {v}" for k,
+                                                                              v in progress_summary(logs).items()), flush=True)
 
 # %% ../nbs/03_grpo.ipynb #cff00a8a
 from trl import GRPOTrainer
@@ -384,8 +392,10 @@ class OpenRSTrainer(GRPOTrainer):
         advantages, reward = list(self._logs["advantages"])[-N:], self.objective_rewards()
         rows = []
         for i in list(range(0, n, G))[:self.openrs.log_samples]:
-            rows.append({"step": self.state.global_step + 1, "prompt": _prompt_text(prompts[i]), "completion": _completion_text(completions[i]),
-                         "answer": inputs[i].get("answer"), "rewards": {name: _finite(self._rewards_per_func[i, j]) for j, name in enumerate(self.reward_func_names)},
+            rows.append({"step": self.state.global_step + 1, "prompt": _prompt_text(prompts[i]),
+                         "completion": _completion_text(completions[i]),
+                         "answer": inputs[i].get("answer"), "rewards": {name: _finite(self._rewards_per_func[i,
+                                                                                                             j]) for j, name in enumerate(self.reward_func_names)},
                          "reward": _finite(reward[i]), "advantage": _finite(advantages[i])})
         append_jsonl(self.samples_path, rows)
 
@@ -458,18 +468,22 @@ def _model_config(name_or_path: str, revision: str | None, where: str):
         path = resolve_model(name_or_path)
         return path, AutoConfig.from_pretrained(path, revision=revision, trust_remote_code=False)
     except (OSError, ValueError) as e:
-        raise RecipeError(f"{where}: cannot load model {name_or_path!r}: not an offline name ({', '.join(OFFLINE_MODELS)}), "
+        raise RecipeError(f"{where}: cannot load model {name_or_path!r}: not an offline name "
+                          f"({', '.join(OFFLINE_MODELS)}), "
                           f"not a local model directory, and not a hub id that can be reached or is cached ({type(e).__name__}: {str(e).splitlines()[0]})") from e
 
 def _check_fits(dataset, tokenizer, config, max_prompt_tokens, max_completion_length, where: str):
     "Raise unless the longest prompt plus the completion cap fits the model's context window."
     limit = getattr(config, "max_position_embeddings", None)
     if not isinstance(max_completion_length, int) or max_completion_length < 1:
-        raise RecipeError(f"{where}.max_completion_length must be a positive number of tokens, not {max_completion_length!r}")
+        raise RecipeError(f"{where}.max_completion_length must be a positive number of tokens, not "
+                          f"{max_completion_length!r}")
     if limit is None or (max_prompt_tokens is not None and max_prompt_tokens + max_completion_length <= limit): return
-    longest = max(len(tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"]) for p in dataset["prompt"])
+    longest = max(len(tokenizer(render_prompt(tokenizer, p),
+                                add_special_tokens=False)["input_ids"]) for p in dataset["prompt"])
     if longest + max_completion_length > limit:
-        raise RecipeError(f"{where}: prompts of up to {longest} tokens plus completions of up to max_completion_length {max_completion_length} "
+        raise RecipeError(f"{where}: prompts of up to {longest} tokens plus completions of up to max_completion_length "
+                          f"{max_completion_length} "
                           f"tokens do not fit the model's context of {limit} tokens: lower grpo.max_completion_length to at most "
                           f"{limit - longest}, or data.max_prompt_tokens")
 
@@ -491,9 +505,11 @@ def prepare_training(recipe: Recipe, output_dir: str | Path | None = None, **grp
         if name == "accuracy": accuracy = f.__name__
     model_path, config = _model_config(recipe.model.name_or_path, recipe.model.revision, f"{where}: model")
     check_weights(model_path)  # T3: a checkpoint cut short is named now, before the data set is built
-    tokenizer = load_tokenizer(model_path, revision=recipe.model.revision) if recipe.model.revision else load_tokenizer(model_path)
+    tokenizer = load_tokenizer(model_path,
+                               revision=recipe.model.revision) if recipe.model.revision else load_tokenizer(model_path)
     data = recipe.data
-    if (generated := generated_dataset_path(data.dataset)) is not None: data = dataclasses.replace(data, dataset=str(generated))
+    if (generated := generated_dataset_path(data.dataset)) is not None: data = dataclasses.replace(data,
+                                                                                                   dataset=str(generated))
     dataset = build_train_dataset(data, tokenizer)
     args = grpo_args(recipe, output_dir, weights, **grpo_overrides)
     _check_fits(dataset, tokenizer, config, data.max_prompt_tokens, args.max_completion_length, f"{where}: grpo")
@@ -505,13 +521,17 @@ class TrainingOutOfMemory(RuntimeError):
 
 def out_of_memory_message(args) -> str:
     "What to lower when a GRPO run runs out of accelerator memory, with the current values."
-    tips = [f"grpo.per_device_train_batch_size (now {args.per_device_train_batch_size}; raise grpo.gradient_accumulation_steps, "
+    tips = [f"grpo.per_device_train_batch_size (now {args.per_device_train_batch_size}; raise "
+            f"grpo.gradient_accumulation_steps, "
             f"now {args.gradient_accumulation_steps}, to keep the batch; it must stay a multiple of num_generations {args.num_generations})",
             f"grpo.max_completion_length (now {args.max_completion_length})"]
-    name = "activation_checkpointing" if hasattr(args, "activation_checkpointing") else "gradient_checkpointing"  # transformers >= 5.24
+    name = "activation_checkpointing" if hasattr(args,
+                                                 "activation_checkpointing") else "gradient_checkpointing"  # transformers >= 5.24
     if not getattr(args, name): tips.append(f"grpo.{name}: true (now false)")
-    if args.beta: tips.append(f"grpo.beta: 0.0 removes the reference model's copy (now {args.beta}; the paper used 0.04)")
-    if args.use_vllm and args.vllm_mode == "colocate": tips.append(f"grpo.vllm_gpu_memory_utilization (now {args.vllm_gpu_memory_utilization})")
+    if args.beta: tips.append(f"grpo.beta: 0.0 removes the reference model's copy (now {args.beta}; the paper used "
+                              f"0.04)")
+    if args.use_vllm and args.vllm_mode == "colocate": tips.append(f"grpo.vllm_gpu_memory_utilization (now "
+                                                                   f"{args.vllm_gpu_memory_utilization})")
     return "out of GPU memory during GRPO training. Lower one of:\n  - " + "\n  - ".join(tips)
 
 @contextmanager
@@ -540,7 +560,8 @@ def _trim_logs(output_dir: Path, step: int) -> float:
     for name in (METRICS_FILE, SAMPLES_FILE):
         p = output_dir / name
         if not p.exists(): continue
-        rows, _ = read_jsonl_tolerant(p, set_aside=True)  # a line cut short by the kill: copied to corrupt-lines.jsonl, with a warning
+        rows, _ = read_jsonl_tolerant(p,
+                                      set_aside=True)  # a line cut short by the kill: copied to corrupt-lines.jsonl, with a warning
         rows = [r for r in rows if r.get("step", 0) <= step]
         write_jsonl(p, rows)
         if name == METRICS_FILE and rows: elapsed = rows[-1].get("elapsed_s") or 0.0
@@ -548,14 +569,16 @@ def _trim_logs(output_dir: Path, step: int) -> float:
 
 def _versions() -> dict:
     import transformers, trl, openrs
-    return {"openrs": openrs.__version__, "torch": torch.__version__, "transformers": transformers.__version__, "trl": trl.__version__}
+    return {"openrs": openrs.__version__, "torch": torch.__version__, "transformers": transformers.__version__,
+            "trl": trl.__version__}
 
 def fast_rollout_trainer() -> type:
     "`OpenRSTrainer` generating with `openrs.rollouts` (static KV cache, compiled decoding) when TRL would use transformers: `trainer.rollouts: fast`."
     from openrs.rollouts import FastRolloutMixin
     return type("FastRolloutTrainer", (FastRolloutMixin, OpenRSTrainer), {})
 
-def train(recipe: Recipe | str | Path, overrides: Iterable[str] = (),  # recipe (name, path or Recipe) and `section.key=value` overrides
+def train(recipe: Recipe | str | Path,
+          overrides: Iterable[str] = (),  # recipe (name, path or Recipe) and `section.key=value` overrides
           output_dir: str | Path | None = None,  # default: the recipe's grpo.output_dir
           resume: bool = False,  # continue from the latest checkpoint in output_dir
           overwrite: bool = False,  # start afresh even if output_dir holds checkpoints
@@ -576,9 +599,11 @@ def _train_in(recipe, out, resume, overwrite, trainer_cls, callbacks, main, grpo
     plan = prepare_training(recipe, out, **grpo_overrides)
     checkpoint = latest_checkpoint(out)
     if resume and checkpoint is None: raise FileNotFoundError(f"{out}: no checkpoint-N directory to resume from")
-    changes = check_resume(out, recipe) if resume else {}  # T2: a resume keeps its recipe (max_steps, logging, saving, eval may change)
+    changes = check_resume(out,
+                           recipe) if resume else {}  # T2: a resume keeps its recipe (max_steps, logging, saving, eval may change)
     if not resume and checkpoint is not None and not overwrite:
-        raise FileExistsError(f"{out} holds checkpoints of an earlier run ({Path(checkpoint).name}): resume it (--resume) or start afresh (--overwrite)")
+        raise FileExistsError(f"{out} holds checkpoints of an earlier run ({Path(checkpoint).name}): resume it "
+                              f"(--resume) or start afresh (--overwrite)")
     if not resume:  # afresh: an earlier run's logs and checkpoints go (a later --resume must not continue the old run)
         for name in (METRICS_FILE, SAMPLES_FILE):
             if (out / name).exists(): (out / name).unlink()
@@ -597,7 +622,8 @@ def _train_in(recipe, out, resume, overwrite, trainer_cls, callbacks, main, grpo
     info = {"recipe": dataclasses.asdict(recipe), "versions": _versions(), "device": str(plan.args.device),
             "resumed_from": checkpoint if resume else None, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     if resume:  # T2: the record says what changed, and from which step
-        info["resumes"] = [*read_run_info(out).get("resumes", []), {"from": Path(checkpoint).name, "started": info["started"],
+        info["resumes"] = [*read_run_info(out).get("resumes", []),
+                           {"from": Path(checkpoint).name, "started": info["started"],
                                                                    "changed": {k: list(v) for k, v in changes.items()}}]
     (out / RUN_FILE).write_text(json.dumps(info, indent=1, default=str))
     with out_of_memory_hint(plan.args), warnings.catch_warnings():
@@ -619,10 +645,13 @@ def train_cli(argv: list[str] | None = None) -> int:
                                 epilog=f"shipped recipes: {', '.join(list_recipes('train'))}")
     p.add_argument("recipe", help="a shipped recipe name or a YAML file")
     p.add_argument("overrides", nargs="*", help="section.key=value, e.g. grpo.max_steps=100 data.limit=500")
-    p.add_argument("--output-dir", help="where checkpoints, metrics and the final model go (default: the recipe's grpo.output_dir)")
+    p.add_argument("--output-dir",
+                   help="where checkpoints, metrics and the final model go (default: the recipe's grpo.output_dir)")
     p.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in the output directory")
-    p.add_argument("--overwrite", action="store_true", help="start afresh even if the output directory holds checkpoints")
-    p.add_argument("--report-to", help="experiment tracker(s) for TRL: wandb, tensorboard, trackio, none (default: the recipe's)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="start afresh even if the output directory holds checkpoints")
+    p.add_argument("--report-to",
+                   help="experiment tracker(s) for TRL: wandb, tensorboard, trackio, none (default: the recipe's)")
     a = p.parse_intermixed_args(argv)  # options and overrides in any order
     extra = {"report_to": a.report_to} if a.report_to is not None else {}
     try: run = train(a.recipe, a.overrides, output_dir=a.output_dir, resume=a.resume, overwrite=a.overwrite, **extra)

@@ -27,9 +27,11 @@ from typing import Optional, Sequence
 
 import yaml
 
-from .core import (OFFLINE_MODELS, PathError, RecipeError, check_input_file, check_output_dir, check_output_file, generated_dataset_path,
+from .core import (OFFLINE_MODELS, PathError, RecipeError, check_input_file, check_output_dir, check_output_file,
+                         generated_dataset_path,
                          load_recipe, package_dir, resolve_model, unknown_name_error)
-from .memory import (ENGINES, GiB, TRL_LOGPROB_TILE, Engine, PeakSampler, anon_bytes, format_table, kv_cache_bytes,  # noqa: F401
+from .memory import (ENGINES, GiB, TRL_LOGPROB_TILE, Engine, PeakSampler, anon_bytes, format_table,
+                           kv_cache_bytes,  # noqa: F401
                            layer_activation_bytes, memory_table, peak_memory, plot_memory, training_memory)  # defined in openrs.memory, kept importable from here
 
 # %% auto #0
@@ -67,14 +69,16 @@ def read_config(name_or_path) -> dict:
     path = config_path(name_or_path)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if data is None: raise LaunchError(f"accelerate config {path}: empty")
-    if not isinstance(data, dict): raise LaunchError(f"{path}: an accelerate config is a mapping, got {type(data).__name__}")
+    if not isinstance(data,
+                      dict): raise LaunchError(f"{path}: an accelerate config is a mapping, got {type(data).__name__}")
     return data
 
 # %% ../nbs/04_launch.ipynb #05252e34
 def config_engine(cfg: dict) -> str:
     "The engine an accelerate config selects: ddp, deepspeed or fsdp."
     kind = str(cfg.get("distributed_type", "NO")).upper()
-    return {"MULTI_GPU": "ddp", "NO": "ddp", "MULTI_CPU": "ddp", "DEEPSPEED": "deepspeed", "FSDP": "fsdp"}.get(kind, kind.lower())
+    return {"MULTI_GPU": "ddp", "NO": "ddp", "MULTI_CPU": "ddp", "DEEPSPEED": "deepspeed", "FSDP": "fsdp"}.get(kind,
+                                                                                                               kind.lower())
 
 def config_zero_stage(cfg: dict) -> int:
     "How much a config shards, as a ZeRO stage: 0 (DDP), 1-3 (DeepSpeed), 3 (FSDP full shard)."
@@ -105,8 +109,10 @@ class Layout:
         if self.gpus < 1: raise LaunchError(f"--gpus must be at least 1, not {self.gpus}")
         if self.nodes < 1: raise LaunchError(f"--nodes must be at least 1, not {self.nodes}")
         if self.vllm_gpus < 0: raise LaunchError(f"--vllm-gpus must be 0 or more, not {self.vllm_gpus}")
-        if self.vllm_gpus and self.colocate: raise LaunchError("choose one: --vllm-gpus M (a vLLM server) or --colocate (vLLM inside training)")
-        if self.vllm_gpus > self.gpus: raise LaunchError(f"--vllm-gpus {self.vllm_gpus} is more than the {self.gpus} GPUs of a node")
+        if self.vllm_gpus and self.colocate: raise LaunchError("choose one: --vllm-gpus M (a vLLM server) or "
+                                                               "--colocate (vLLM inside training)")
+        if self.vllm_gpus > self.gpus: raise LaunchError(f"--vllm-gpus {self.vllm_gpus} is more than the {self.gpus} "
+                                                         f"GPUs of a node")
         if self.nodes == 1 and self.vllm_gpus >= self.gpus:
             raise LaunchError(f"--gpus {self.gpus} --vllm-gpus {self.vllm_gpus} leaves no GPU to train on: "
                               f"--gpus counts all GPUs of the node, the vLLM server's included (the paper: --gpus 4 --vllm-gpus 1)")
@@ -161,7 +167,8 @@ class BatchPlan:
 
     def describe(self) -> str:
         "The arithmetic in one line."
-        return (f"generation batch = {self.per_device} per device x {self.processes} processes x {self.steps_per_generation} "
+        return (f"generation batch = {self.per_device} per device x {self.processes} processes x "
+                f"{self.steps_per_generation} "
                 f"steps = {self.generation_batch} completions = {self.prompts} prompts x {self.num_generations} generations")
 
 # %% ../nbs/04_launch.ipynb #4beb226f
@@ -185,9 +192,11 @@ def batch_plan(grpo: dict, processes: int) -> BatchPlan:
     except RecipeError as e:
         if G < 2: raise LaunchError(str(e)) from e
         fits = [p for p in range(per, per + G + 1) if (p * processes * spg) % G == 0][:1]
-        hint = [f"num_generations to one of {', '.join(map(str, [x for x in _divisors(plan.generation_batch) if x <= 4 * G][:8]))}"]
+        hint = [f"num_generations to one of "
+                f"{', '.join(map(str, [x for x in _divisors(plan.generation_batch) if x <= 4 * G][:8]))}"]
         if fits: hint.append(f"per_device_train_batch_size to {fits[0]}")
-        raise LaunchError(f"{e}. num_processes counts the training processes only: {processes} here, the vLLM GPUs excluded. "
+        raise LaunchError(f"{e}. num_processes counts the training processes only: {processes} here, the vLLM GPUs "
+                          f"excluded. "
                           f"On this layout, set {' or '.join(hint)}.") from e
     return plan
 
@@ -202,7 +211,8 @@ def fit_generation_batch(grpo: dict, processes: int, target: int) -> list[str]:
     if target % G: raise LaunchError(f"--generation-batch {target} is not a multiple of num_generations {G}")
     if target % processes:
         near = sorted({target - target % processes, target - target % processes + processes} - {0})
-        raise LaunchError(f"--generation-batch {target}: {target} completions cannot be spread evenly over {processes} training "
+        raise LaunchError(f"--generation-batch {target}: {target} completions cannot be spread evenly over {processes} "
+                          f"training "
                           f"processes; choose a multiple of {processes} (e.g. {' or '.join(map(str, near))}) or another number of GPUs")
     per_process, want = target // processes, d["per_device_train_batch_size"]
     sizes = [p for p in range(1, per_process + 1) if per_process % p == 0]
@@ -277,8 +287,10 @@ class LaunchPlan:
         "What `--dry-run` prints: the layout, the batch, and each command with its environment."
         L = self.layout
         where = (f"{L.cpu} CPU processes (gloo)" if L.cpu else
-                 f"{L.nodes} node(s) x {L.gpus} GPUs: {L.num_processes} training processes" + (f" on {L.train_nodes} node(s)" if L.nodes > 1 else ""))
-        gen = {"server": f"a vLLM server on {L.vllm_gpus} GPU(s)", "colocate": "vLLM inside each training process (colocate)",
+                 f"{L.nodes} node(s) x {L.gpus} GPUs: {L.num_processes} training processes" + (f" on {L.train_nodes} "
+                                                                                               f"node(s)" if L.nodes > 1 else ""))
+        gen = {"server": f"a vLLM server on {L.vllm_gpus} GPU(s)",
+               "colocate": "vLLM inside each training process (colocate)",
                None: "transformers generate in each training process"}[L.vllm_mode]
         lines = [f"# openrs launch {self.recipe}: {where}, accelerate config {self.config!r}; generation: {gen}",
                  f"# {self.batch.describe()}"]
@@ -308,7 +320,8 @@ ENGINE_VAR = "OPENRS_ENGINE"  # each training process checks it runs what the la
 
 def expected_engine(cfg: dict, layout: Layout) -> dict:
     "What every training process of `layout` must find accelerate running for the config `cfg`."
-    return {"engine": config_engine(cfg), "zero_stage": config_zero_stage(cfg), "processes": layout.num_processes, "cpu": bool(layout.cpu)}
+    return {"engine": config_engine(cfg), "zero_stage": config_zero_stage(cfg), "processes": layout.num_processes,
+            "cpu": bool(layout.cpu)}
 
 # %% ../nbs/04_launch.ipynb #a2fc4199
 def plan_launch(recipe: str,  # recipe name or YAML path
@@ -329,7 +342,8 @@ def plan_launch(recipe: str,  # recipe name or YAML path
     overrides = list(overrides)
     for o in overrides:
         if o.split("=", 1)[0].strip() in _LAUNCHER_KEYS:
-            raise LaunchError(f"override {o!r}: the launcher sets {o.split('=')[0]} from its flags (--vllm-gpus, --colocate, --cpu)")
+            raise LaunchError(f"override {o!r}: the launcher sets {o.split('=')[0]} from its flags (--vllm-gpus, "
+                              f"--colocate, --cpu)")
     config = config if config is not None else ("ddp" if layout.cpu else "zero2")
     cfg = read_config(config)
     rec = load_recipe(recipe, overrides)
@@ -345,7 +359,8 @@ def plan_launch(recipe: str,  # recipe name or YAML path
         base = (Shell if layout.nodes > 1 else str)(f"grpo.vllm_server_base_url={url}")
         mode = ["grpo.use_vllm=true", "grpo.vllm_mode=server", base, "grpo.vllm_server_timeout=120"]
     elif layout.vllm_mode == "colocate":
-        mode = ["grpo.use_vllm=true", "grpo.vllm_mode=colocate", f"grpo.vllm_gpu_memory_utilization={vllm_memory if vllm_memory is not None else 0.3}"]
+        mode = ["grpo.use_vllm=true", "grpo.vllm_mode=colocate",
+                f"grpo.vllm_gpu_memory_utilization={vllm_memory if vllm_memory is not None else 0.3}"]
     else:
         mode = ["grpo.use_vllm=false"] + (["grpo.use_cpu=true"] if layout.cpu else [])
     accum = batch.accumulation if config_engine(cfg) == "deepspeed" else None
@@ -358,16 +373,20 @@ def plan_launch(recipe: str,  # recipe name or YAML path
     ids = _gpu_ids(layout.gpus, gpu_ids)
     if layout.vllm_mode == "server":
         vllm_ids = ids[layout.num_processes:layout.num_processes + layout.vllm_gpus]
-        argv = vllm_server_command(model, port=vllm_port, gpus=layout.vllm_gpus, gpu_memory_utilization=vllm_memory if vllm_memory is not None else 0.9,
+        argv = vllm_server_command(model, port=vllm_port, gpus=layout.vllm_gpus,
+                                   gpu_memory_utilization=vllm_memory if vllm_memory is not None else 0.9,
                                    max_model_len=_max_model_len(rec), dtype=rec.model.dtype, revision=rec.model.revision)
         plan.processes.append(ProcSpec("vllm", argv, {"CUDA_VISIBLE_DEVICES": ",".join(vllm_ids), **VLLM_SERVER_ENV},
                                        log=str(log_dir / "vllm_server.log"), health_url=f"{url}/health"))
         plan.ports += [(vllm_port, "the vLLM server; pass --vllm-port"),
-                       (int(rec.grpo.get("vllm_group_port", 51216)), "the vLLM weight-sync group; set grpo.vllm_group_port")]
-    env = {"CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"} if layout.cpu else {"CUDA_VISIBLE_DEVICES": ",".join(ids[:layout.num_processes])}
+                       (int(rec.grpo.get("vllm_group_port", 51216)),
+                        "the vLLM weight-sync group; set grpo.vllm_group_port")]
+    env = {"CUDA_VISIBLE_DEVICES": "",
+           "OMP_NUM_THREADS": "1"} if layout.cpu else {"CUDA_VISIBLE_DEVICES": ",".join(ids[:layout.num_processes])}
     if layout.cpu and config_engine(cfg) == "deepspeed": env["DS_ACCELERATOR"] = "cpu"  # DeepSpeed's CPU accelerator, over gloo
     env[ENGINE_VAR] = json.dumps(expected_engine(cfg, layout))
-    argv = train_command(recipe, overrides + mode, config=config, num_processes=layout.num_processes, main_port=main_port,
+    argv = train_command(recipe, overrides + mode, config=config, num_processes=layout.num_processes,
+                         main_port=main_port,
                          mixed_precision="bf16" if bf16 else "no", gradient_accumulation=accum, train_args=train_args)
     plan.processes.append(ProcSpec("train", argv, env))
     plan.ports.append((main_port, "accelerate's rendezvous; pass --main-port"))
@@ -433,10 +452,12 @@ def preflight(plan: LaunchPlan, gpu_ids: Optional[list[str]] = None) -> None:
     if L.cpu and "deepspeed" in plan.needs and importlib.util.find_spec("deepspeed") and not deepspeed_cpu_op_built():
         cxx = os.environ.get("CXX", "c++")
         if not shutil.which(cxx):
-            problems.append(f"DeepSpeed on CPU compiles one C++ op (deepspeed_shm_comm) on first use, and no C++ compiler ({cxx}) "
+            problems.append(f"DeepSpeed on CPU compiles one C++ op (deepspeed_shm_comm) on first use, and no C++ "
+                            f"compiler ({cxx}) "
                             "is on PATH: install g++, or use --config ddp or fsdp")
     for port, what in plan.ports:
-        if not port_free(port): problems.append(f"port {port} is in use on this machine ({what}): stop whatever holds it, or choose another")
+        if not port_free(port): problems.append(f"port {port} is in use on this machine ({what}): stop whatever holds "
+                                                f"it, or choose another")
     if problems: raise LaunchError("cannot launch:\n  - " + "\n  - ".join(problems))
 
 # %% ../nbs/04_launch.ipynb #351785d1
@@ -450,7 +471,8 @@ def start_process(spec: ProcSpec) -> subprocess.Popen:
         out = open(spec.log, "ab")
     cookie = f"{os.getpid()}-{time.monotonic_ns()}-{spec.name}"
     try:
-        proc = subprocess.Popen(spec.argv, env={**os.environ, **spec.env, LAUNCH_ID_VAR: cookie}, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(spec.argv, env={**os.environ, **spec.env, LAUNCH_ID_VAR: cookie},
+                                stdin=subprocess.DEVNULL,
                                 stdout=out, stderr=subprocess.STDOUT if out else None, start_new_session=True)
     finally:
         if out: out.close()  # the child holds its own copy of the descriptor
@@ -551,7 +573,8 @@ def wait_for_server(url: str,  # the health URL, e.g. http://127.0.0.1:8000/heal
                 if r.status == 200: return time.monotonic() - start
         except (urllib.error.URLError, OSError, ValueError): pass
         if time.monotonic() - start >= timeout:
-            raise LaunchError(f"the server for {url} was not healthy after {timeout:.0f} s (raise --health-timeout if the "
+            raise LaunchError(f"the server for {url} was not healthy after {timeout:.0f} s (raise --health-timeout if "
+                              f"the "
                               f"model loads slowly){_log_tail(log)}")
         time.sleep(interval)
 
@@ -573,7 +596,8 @@ def run_plan(plan: LaunchPlan, grace: float = 10.0, poll: float = 0.5) -> int:
         while trainer.poll() is None:
             for spec, p in servers:
                 if p.poll() is not None:
-                    raise LaunchError(f"the {spec.name} process exited with code {p.returncode} during training{_log_tail(spec.log)}")
+                    raise LaunchError(f"the {spec.name} process exited with code {p.returncode} during "
+                                      f"training{_log_tail(spec.log)}")
             time.sleep(poll)
         return trainer.returncode
     finally:
@@ -587,7 +611,8 @@ def slurm_option(key: str, value) -> str:
     "One `#SBATCH --key=value` line; `LaunchError` for a value that could end the line (a newline injects a command)."
     value = str(value)
     if not SLURM_VALUE.fullmatch(value):
-        raise LaunchError(f"--{key.replace('_', '-')} {value!r}: a Slurm value may hold only letters, digits and _ . : , @ % + = / - "
+        raise LaunchError(f"--{key.replace('_', '-')} {value!r}: a Slurm value may hold only letters, digits and _ . : "
+                          f", @ % + = / - "
                           "(a space or a newline would end the #SBATCH line)")
     return f"#SBATCH --{key.replace('_', '-')}={value}"
 
@@ -611,18 +636,22 @@ def sbatch_script(plan: LaunchPlan, recipe, model: str, overrides: Sequence[str]
             "export TORCH_NCCL_ASYNC_ERROR_HANDLING=1  # fail fast on a hung collective instead of waiting for the timeout"]
     train_nodes = f'"${{NODES[*]:0:{L.train_nodes}}}"'
     if L.vllm_mode == "server":
-        server = vllm_server_command(model, port=vllm_port, host="${VLLM_NODE}", gpus=L.vllm_gpus, gpu_memory_utilization=vllm_memory,
+        server = vllm_server_command(model, port=vllm_port, host="${VLLM_NODE}", gpus=L.vllm_gpus,
+                                     gpu_memory_utilization=vllm_memory,
                                      max_model_len=_max_model_len(recipe), dtype=recipe.model.dtype, revision=recipe.model.revision,
                                      python="python")
         server = [Shell(w) if w == "${VLLM_NODE}" else w for w in server]  # bind to the address the trainers use, not 0.0.0.0
-        env = [f"CUDA_VISIBLE_DEVICES={','.join(map(str, range(L.vllm_gpus)))}", *(f"{k}={v}" for k, v in VLLM_SERVER_ENV.items())]
+        env = [f"CUDA_VISIBLE_DEVICES={','.join(map(str, range(L.vllm_gpus)))}",
+               *(f"{k}={v}" for k, v in VLLM_SERVER_ENV.items())]
         body += ['export VLLM_NODE="${NODES[-1]}"',
                  f'srun --nodes=1 --ntasks=1 --nodelist="$VLLM_NODE" env {" ".join(env)} {shell_join(server)} > "vllm-$SLURM_JOB_ID.log" 2>&1 &',
                  "VLLM_PID=$!",
                  "trap 'kill \"$VLLM_PID\" 2>/dev/null || true' EXIT",
-                 shell_join(["python", "-m", "openrs.launch", "wait", Shell(f"http://${{VLLM_NODE}}:{vllm_port}/health"),
+                 shell_join(["python", "-m", "openrs.launch", "wait",
+                             Shell(f"http://${{VLLM_NODE}}:{vllm_port}/health"),
                              "--timeout", str(int(plan.health_timeout)), "--pid", Shell("$VLLM_PID")])]
-    train = train_command(plan.recipe, overrides, config=plan.config, num_processes=L.num_processes, num_machines=L.train_nodes,
+    train = train_command(plan.recipe, overrides, config=plan.config, num_processes=L.num_processes,
+                          num_machines=L.train_nodes,
                           main_port=main_port, mixed_precision="bf16" if bf16 else "no", gradient_accumulation=accum,
                           machine_rank=Shell("${SLURM_PROCID}"), main_ip=Shell("${MAIN_NODE}"), train_args=train_args, python="python")
     body += [f"TRAIN_NODES=$(IFS=,; echo {train_nodes})",
@@ -631,16 +660,19 @@ def sbatch_script(plan: LaunchPlan, recipe, model: str, overrides: Sequence[str]
     return "\n".join(head + body) + "\n"
 
 # %% ../nbs/04_launch.ipynb #9af22c78
-def launch(recipe: str, layout: Layout, config: Optional[str] = None, overrides: Sequence[str] = (), dry_run: bool = False,
+def launch(recipe: str, layout: Layout, config: Optional[str] = None, overrides: Sequence[str] = (),
+           dry_run: bool = False,
            sbatch: Optional[str] = None, submit: bool = False, out=None, **kwargs) -> int:
     "Plan, check and run `recipe` on `layout` (or print it with `dry_run`, or write the sbatch script for several nodes)."
     out = out or sys.stdout
     gpu_ids = None if (dry_run or layout.cpu or layout.nodes > 1) else visible_gpus()
-    plan = plan_launch(recipe, layout, config=config, overrides=overrides, gpu_ids=gpu_ids, resolve_models=not dry_run, **kwargs)
+    plan = plan_launch(recipe, layout, config=config, overrides=overrides, gpu_ids=gpu_ids, resolve_models=not dry_run,
+                       **kwargs)
     if dry_run:
         print(plan.describe(), file=out); return 0
     if plan.script is not None:
-        path = check_output_file(sbatch if sbatch is not None else f"openrs-{Path(str(recipe)).stem}.sbatch", "--sbatch")
+        path = check_output_file(sbatch if sbatch is not None else f"openrs-{Path(str(recipe)).stem}.sbatch",
+                                 "--sbatch")
         path.write_text(plan.script); path.chmod(0o755)
         print(f"openrs launch: wrote {path}; submit it with: sbatch {path}", file=out)
         if not submit: return 0
@@ -662,17 +694,23 @@ def launch_cli(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--gpus", type=int, help="GPUs per node, the vLLM server's included (default: all visible)")
     p.add_argument("--vllm-gpus", type=int, default=0, help="GPUs for a separate vLLM server (the paper: 1)")
     p.add_argument("--colocate", action="store_true", help="run vLLM inside each training process instead of a server")
-    p.add_argument("--config", help=f"accelerate config: {', '.join(list_configs())} or a YAML path (default: zero2; ddp with --cpu)")
+    p.add_argument("--config",
+                   help=f"accelerate config: {', '.join(list_configs())} or a YAML path (default: zero2; ddp with --cpu)")
     p.add_argument("--nodes", type=int, default=1, help="nodes; more than 1 writes a Slurm sbatch script")
     p.add_argument("--cpu", type=int, default=0, metavar="N", help="train with N processes on CPU (gloo), no GPU")
     p.add_argument("--dry-run", action="store_true", help="print the commands and their environment; run nothing")
-    p.add_argument("--resume", action="store_true", help="openrs train --resume: continue from the last checkpoint in the output directory")
-    p.add_argument("--overwrite", action="store_true", help="openrs train --overwrite: start afresh even if the output directory holds checkpoints")
-    p.add_argument("--generation-batch", type=int, metavar="N", help="keep N completions per step on this layout (sets per-device batch and accumulation)")
+    p.add_argument("--resume", action="store_true",
+                   help="openrs train --resume: continue from the last checkpoint in the output directory")
+    p.add_argument("--overwrite", action="store_true",
+                   help="openrs train --overwrite: start afresh even if the output directory holds checkpoints")
+    p.add_argument("--generation-batch", type=int, metavar="N",
+                   help="keep N completions per step on this layout (sets per-device batch and accumulation)")
     p.add_argument("--vllm-port", type=int, default=8000, help="port of the vLLM server (default 8000)")
     p.add_argument("--main-port", type=int, default=29500, help="accelerate's rendezvous port (default 29500)")
-    p.add_argument("--vllm-memory", type=float, help="vLLM's GPU memory fraction (default 0.9 for a server, 0.3 colocated)")
-    p.add_argument("--health-timeout", type=float, default=600.0, help="seconds to wait for the vLLM server (default 600)")
+    p.add_argument("--vllm-memory", type=float,
+                   help="vLLM's GPU memory fraction (default 0.9 for a server, 0.3 colocated)")
+    p.add_argument("--health-timeout", type=float, default=600.0,
+                   help="seconds to wait for the vLLM server (default 600)")
     p.add_argument("--log-dir", help="where the vLLM server's log goes (default: the recipe's output_dir)")
     p.add_argument("--sbatch", help="path of the Slurm script to write (default: openrs-RECIPE.sbatch)")
     p.add_argument("--submit", action="store_true", help="submit the Slurm script with sbatch after writing it")
@@ -681,8 +719,10 @@ def launch_cli(argv: Optional[list[str]] = None) -> int:
     try:  # L1: every flag in range before anything is planned; zero is never "the default"
         for flag, value in (("--gpus", a.gpus), ("--nodes", a.nodes), ("--generation-batch", a.generation_batch)):
             if value is not None and value < 1: raise LaunchError(f"{flag} must be at least 1, not {value}")
-        if a.vllm_memory is not None and not 0 < a.vllm_memory <= 1: raise LaunchError(f"--vllm-memory must be in (0, 1], not {a.vllm_memory}")
-        if not 0 < a.health_timeout < float("inf"): raise LaunchError(f"--health-timeout must be a positive number of seconds, not {a.health_timeout}")
+        if a.vllm_memory is not None and not 0 < a.vllm_memory <= 1: raise LaunchError(f"--vllm-memory must be in (0, "
+                                                                                       f"1], not {a.vllm_memory}")
+        if not 0 < a.health_timeout < float("inf"): raise LaunchError(f"--health-timeout must be a positive number of "
+                                                                      f"seconds, not {a.health_timeout}")
         for flag, port in (("--vllm-port", a.vllm_port), ("--main-port", a.main_port)):
             if not 1 <= port <= 65535: raise LaunchError(f"{flag} must be a port number (1-65535), not {port}")
         if a.sbatch is not None: check_output_file(a.sbatch, "--sbatch")  # L2
@@ -690,12 +730,16 @@ def launch_cli(argv: Optional[list[str]] = None) -> int:
         gpus = a.gpus
         if gpus is None and not a.cpu:
             gpus = len(visible_gpus())
-            if gpus == 0: raise LaunchError("no GPU is visible here: pass --gpus N (with --dry-run to print the commands for a GPU machine) or --cpu N")
-        layout = Layout(gpus=gpus if gpus is not None else 1, vllm_gpus=a.vllm_gpus, colocate=a.colocate, nodes=a.nodes, cpu=a.cpu)
+            if gpus == 0: raise LaunchError("no GPU is visible here: pass --gpus N (with --dry-run to print the "
+                                            "commands for a GPU machine) or --cpu N")
+        layout = Layout(gpus=gpus if gpus is not None else 1, vllm_gpus=a.vllm_gpus, colocate=a.colocate,
+                        nodes=a.nodes, cpu=a.cpu)
         overrides = list(a.overrides)
-        if a.generation_batch is not None: overrides += fit_generation_batch(load_recipe(a.recipe, overrides).grpo, layout.num_processes, a.generation_batch)
+        if a.generation_batch is not None: overrides += fit_generation_batch(load_recipe(a.recipe, overrides).grpo,
+                                                                             layout.num_processes, a.generation_batch)
         slurm = {"partition": a.partition, "time": a.time, "account": a.account}
-        return launch(a.recipe, layout, config=a.config, overrides=overrides, dry_run=a.dry_run, sbatch=a.sbatch, submit=a.submit,
+        return launch(a.recipe, layout, config=a.config, overrides=overrides, dry_run=a.dry_run, sbatch=a.sbatch,
+                      submit=a.submit,
                       vllm_port=a.vllm_port, main_port=a.main_port, vllm_memory=a.vllm_memory, health_timeout=a.health_timeout,
                       log_dir=a.log_dir, slurm=slurm,
                       train_args=["--resume"] * a.resume + ["--overwrite"] * a.overwrite)
@@ -732,7 +776,8 @@ def _local_numel(t) -> int:
     return t.to_local().numel() if hasattr(t, "to_local") else t.numel()  # FSDP2: this rank's shard
 
 def _innermost_optimizer(optimizer):
-    while hasattr(getattr(optimizer, "optimizer", None), "state"): optimizer = optimizer.optimizer  # accelerate's, DeepSpeed's wrappers
+    while hasattr(getattr(optimizer, "optimizer", None),
+                  "state"): optimizer = optimizer.optimizer  # accelerate's, DeepSpeed's wrappers
     return optimizer
 
 def shard_report(model, optimizer=None) -> dict:
@@ -741,7 +786,8 @@ def shard_report(model, optimizer=None) -> dict:
     report = {"parameters": whole, "local_parameters": sum(_local_numel(p) for p in model.parameters())}
     if optimizer is not None:
         state = _innermost_optimizer(optimizer).state.values()
-        report["optimizer_state"] = sum(_local_numel(t) for s in state for t in s.values() if hasattr(t, "numel") and t.dim() > 0)
+        report["optimizer_state"] = sum(_local_numel(t) for s in state for t in s.values() if hasattr(t,
+                                                                                                      "numel") and t.dim() > 0)
     return report
 
 # %% ../nbs/04_launch.ipynb #a7d9654c
@@ -749,12 +795,14 @@ def check_engine(accelerator, expect: dict) -> None:
     "`LaunchError` unless `accelerator` runs the engine, ZeRO stage and process count the launch asked for (`expected_engine`)."
     from accelerate.utils import DistributedType as D
     kind, n = accelerator.distributed_type, accelerator.num_processes
-    got = {D.DEEPSPEED: "deepspeed", D.FSDP: "fsdp", D.MULTI_GPU: "ddp", D.MULTI_CPU: "ddp"}.get(kind, "ddp" if n == 1 and kind == D.NO else str(kind))
+    got = {D.DEEPSPEED: "deepspeed", D.FSDP: "fsdp", D.MULTI_GPU: "ddp", D.MULTI_CPU: "ddp"}.get(kind,
+                                                                                                 "ddp" if n == 1 and kind == D.NO else str(kind))
     stage = accelerator.state.deepspeed_plugin.zero_stage if got == "deepspeed" else None
     want = expect["engine"] + (f" ZeRO-{expect['zero_stage']}" if expect["engine"] == "deepspeed" else "")
     have = got + (f" ZeRO-{stage}" if stage is not None else "")
     if (want, expect["processes"]) != (have, n):
-        raise LaunchError(f"the launch asked for {want} on {expect['processes']} processes, but accelerate runs {have} ({kind}) on {n}: "
+        raise LaunchError(f"the launch asked for {want} on {expect['processes']} processes, but accelerate runs {have} "
+                          f"({kind}) on {n}: "
                           "the accelerate config was not applied in this process, so nothing was trained")
 
 def _fsdp_on_gloo() -> None:

@@ -59,7 +59,8 @@ class Engine:
 DS_REDUCE_BUCKET, DS_MAX_LIVE = int(5e8), int(1e9)  # DeepSpeed 0.19's defaults: reduce_bucket_size, stage3_max_live_parameters
 ENGINES = {
     "ddp": Engine(weights=2, gradients=2, optimizer=4, allreduce_copy=2),
-    "zero1": Engine(2, 2, 12, ("optimizer",), DS_REDUCE_BUCKET, step_gradients=4, zero_stage=1),  # not shipped, not measured
+    "zero1": Engine(2, 2, 12, ("optimizer",), DS_REDUCE_BUCKET, step_gradients=4,
+                    zero_stage=1),  # not shipped, not measured
     "zero2": Engine(2, 2, 12, ("gradients", "optimizer"), DS_REDUCE_BUCKET, step_gradients=4, zero_stage=2),
     "zero3": Engine(2, 4, 12, ("weights", "gradients", "optimizer"), DS_REDUCE_BUCKET, live_parameters=DS_MAX_LIVE,
                     gathers_to_generate=True, zero_stage=3),
@@ -96,7 +97,8 @@ def training_memory(config,  # the model's transformers config
            "buffers": 2 * min(P, e.reduce_bucket) + live,
            "optimizer step": split("optimizer", e.step_gradients * P)}
     if generate_sequences:  # transformers generates in the training process; ZeRO-3 gathers the whole model to do it
-        mem["generation"] = kv_cache_bytes(config, generate_sequences, seq_len) + (2 * P if e.gathers_to_generate else live)
+        mem["generation"] = kv_cache_bytes(config, generate_sequences,
+                                           seq_len) + (2 * P if e.gathers_to_generate else live)
     return mem
 
 def peak_memory(mem: dict[str, float]) -> float:
@@ -121,10 +123,12 @@ def format_table(rows: list[dict], digits: int = 1) -> str:
     "A markdown table of `rows` (dicts with the same keys)."
     keys = list(rows[0])
     fmt = lambda v: f"{v:.{digits}f}" if isinstance(v, float) else str(v)
-    return "\n".join(["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)] + ["| " + " | ".join(fmt(r[k]) for k in keys) + " |" for r in rows])
+    return "\n".join(["| " + " | ".join(keys) + " |",
+                      "|" + " --- |" * len(keys)] + ["| " + " | ".join(fmt(r[k]) for k in keys) + " |" for r in rows])
 
 # %% ../nbs/02b_memory.ipynb #6daa3edb
-def plot_memory(rows: list[dict], limits: dict[str, float] = {"A40 (48 GB)": 48e9 / GiB, "H100 (80 GB)": 80e9 / GiB}, ax=None,
+def plot_memory(rows: list[dict], limits: dict[str, float] = {"A40 (48 GB)": 48e9 / GiB, "H100 (80 GB)": 80e9 / GiB},
+                ax=None,
                 title: str = "GRPO on a 1.5B model, 3 training processes, 6 x 4,096 tokens per micro-step"):
     "Stacked bars of GiB per training process for each engine of `memory_table`: the state, then the backward pass."
     import matplotlib.pyplot as plt
@@ -140,8 +144,11 @@ def plot_memory(rows: list[dict], limits: dict[str, float] = {"A40 (48 GB)": 48e
     ax.bar(names, [r["activations (none)"] for r in rows], bottom=start, fill=False, edgecolor="grey", linestyle="--",
            label="activations without checkpointing")
     for (label, y), style in zip(limits.items(), ("-", ":")):
-        ax.axhline(y, color="black", linestyle=style, linewidth=1); ax.text(len(rows) - 0.5, y, label, va="bottom", ha="right")
-    ax.set_ylim(0, max([*limits.values(), *(r["peak (none)"] for r in rows)]) * 1.08); ax.set_ylabel("GiB per training process")
+        ax.axhline(y, color="black", linestyle=style, linewidth=1); ax.text(len(rows) - 0.5, y, label, va="bottom",
+                                                                            ha="right")
+    ax.set_ylim(0,
+                max([*limits.values(),
+                     *(r["peak (none)"] for r in rows)]) * 1.08); ax.set_ylabel("GiB per training process")
     ax.set_title(title)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.figure.tight_layout()

@@ -19,7 +19,8 @@ from typing import Iterable, Sequence
 import matplotlib
 from matplotlib.figure import Figure
 
-from .core import (DataError, EVAL_CONFIG_FILE, METRICS_FILE, RUN_FILE, SAMPLES_FILE, SUMMARY_FILE, check_output_dir,
+from .core import (DataError, EVAL_CONFIG_FILE, METRICS_FILE, RUN_FILE, SAMPLES_FILE, SUMMARY_FILE,
+                         check_output_dir,
                          read_jsonl_tolerant, run_directory, unknown_name_error)
 
 # %% auto #0
@@ -56,7 +57,8 @@ def find_runs(paths: Iterable) -> list[tuple[Path, str]]:
         inner = [(d, k) for d in sorted(x for x in p.iterdir() if x.is_dir()) if (k := run_kind(d))]
         if not inner:
             held = ", ".join(sorted(x.name + ("/" if x.is_dir() else "") for x in p.iterdir())[:12]) or "nothing"
-            raise DataError(f"{p}: not a run directory: no {METRICS_FILE} or {RUN_FILE} (a training run, openrs train), no "
+            raise DataError(f"{p}: not a run directory: no {METRICS_FILE} or {RUN_FILE} (a training run, openrs "
+                            f"train), no "
                             f"{SUMMARY_FILE} or eval {EVAL_CONFIG_FILE} (an evaluation run, openrs eval), nor runs one level "
                             f"below; it holds: {held}")
         out += inner
@@ -80,7 +82,8 @@ class TrainingRun:
 
     def keys(self) -> set[str]:
         "Every metric logged in some row."
-        return {k for r in self.metrics for k, v in r.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        return {k for r in self.metrics for k,
+                v in r.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
     def series(self, key: str, x: str = "step") -> tuple[list[float], list[float]]:
         "`(xs, ys)` of a metric over the rows that logged it (None and NaN left out)."
@@ -96,7 +99,8 @@ def _read_rows(path: Path, what: str, problems: list[str], required: bool) -> li
         if required: raise DataError(f"{path}: missing: the run has not logged a {what} yet")
         return []
     rows, bad = read_jsonl_tolerant(path)  # lines cut by a kill or not UTF-8 (disk damage) count as malformed
-    if bad: problems.append(f"{path.name}: {len(bad)} malformed line{'s' * (len(bad) > 1)} set aside (line {', '.join(map(str, bad[:5]))}{', …' if len(bad) > 5 else ''})")
+    if bad: problems.append(f"{path.name}: {len(bad)} malformed line{'s' * (len(bad) > 1)} set aside (line "
+                            f"{', '.join(map(str, bad[:5]))}{', …' if len(bad) > 5 else ''})")
     if required and not rows:
         raise DataError(f"{path}: " + (f"no readable row: all {len(bad)} lines are malformed (first: line {bad[0]})" if bad
                                        else f"empty: the run has not logged a {what} yet"))
@@ -108,7 +112,8 @@ def _set_aside_values(rows: list[dict], problems: list[str]):
     for r in rows:
         for k in [k for k, v in r.items() if k != "step" and v is not None and not _number(v)]:
             bad.append(f"step {r.get('step')} {k!r}: {json.dumps(r.pop(k))[:30]}")
-    if bad: problems.append(f"{METRICS_FILE}: {len(bad)} value{'s' * (len(bad) > 1)} that {'are' if len(bad) > 1 else 'is'} not a finite "
+    if bad: problems.append(f"{METRICS_FILE}: {len(bad)} value{'s' * (len(bad) > 1)} that "
+                            f"{'are' if len(bad) > 1 else 'is'} not a finite "
                             f"number set aside ({'; '.join(bad[:3])}{'; …' if len(bad) > 3 else ''})")
 
 def read_training_run(path, name: str | None = None) -> TrainingRun:
@@ -128,7 +133,8 @@ def read_training_run(path, name: str | None = None) -> TrainingRun:
         try: info = json.loads((path / RUN_FILE).read_text(encoding="utf-8"))
         except ValueError as e: problems.append(f"{RUN_FILE}: malformed JSON ({e}): recipe unknown")
         if not isinstance(info, dict): info = {}
-    return TrainingRun(path, name if name is not None else path.name, [by_step[s] for s in sorted(by_step)], samples, info, problems)
+    return TrainingRun(path, name if name is not None else path.name, [by_step[s] for s in sorted(by_step)], samples,
+                       info, problems)
 
 # %% ../nbs/06_report.ipynb #6c7afff3
 def ema(values: Sequence[float], smoothing: float) -> list[float]:
@@ -164,13 +170,15 @@ def training_summary(run: TrainingRun, smoothing: float | None = None) -> dict:
                s_per_step=statistics.median(times) if times else (last["elapsed_s"] / last["step"] if _number(last.get("elapsed_s")) else None),
                max_completion_length=run.grpo.get("max_completion_length"))
     w = smoothing if smoothing is not None else auto_smoothing([run])
-    for key in ("reward", "accuracy", "completions/mean_length", "completions/max_length", "completions/clipped_ratio", "kl",
+    for key in ("reward", "accuracy", "completions/mean_length", "completions/max_length", "completions/clipped_ratio",
+                "kl",
                 "entropy", "clip_ratio/region_mean"):
         xs, ys = run.series(key)
         if not ys: continue
         sm = ema(ema(ys, w)[::-1], w)[::-1]  # forwards then backwards: smoothed without the delay of a one-way average
         i = max(range(len(sm)), key=sm.__getitem__)
-        out[key] = dict(start=_window_mean(ys, True), final=_window_mean(ys, False), peak=sm[i], peak_step=xs[i], max=max(ys))
+        out[key] = dict(start=_window_mean(ys, True), final=_window_mean(ys, False), peak=sm[i], peak_step=xs[i],
+                        max=max(ys))
     return out
 
 # %% ../nbs/06_report.ipynb #23f2a7e1
@@ -185,8 +193,10 @@ TRAINING_PANELS: dict[str, Panel] = {
     "reward": Panel("reward (weighted sum)", ("reward",)),
     "rewards": Panel("reward: {name}", ("rewards/{name}/mean",)),  # one panel per reward function
     "accuracy": Panel("accuracy (training completions)", ("accuracy",), "fraction right"),
-    "length": Panel("completion length: mean (solid), max (dashed)", ("completions/mean_length", "completions/max_length"), "tokens"),
-    "truncation": Panel("truncated at max_completion_length", ("completions/clipped_ratio",), "fraction of completions"),
+    "length": Panel("completion length: mean (solid), max (dashed)",
+                    ("completions/mean_length", "completions/max_length"), "tokens"),
+    "truncation": Panel("truncated at max_completion_length", ("completions/clipped_ratio",),
+                        "fraction of completions"),
     "kl": Panel("KL to the reference model", ("kl",), "per token (k3)"),
     "clip_ratio": Panel("clipped probability ratio", ("clip_ratio/region_mean",), "fraction of tokens"),
     "entropy": Panel("entropy of the policy", ("entropy",), "nats per token"),
@@ -234,7 +244,8 @@ def training_notes(runs: Sequence[TrainingRun], panels: Sequence[tuple[str, Pane
 # %% ../nbs/06_report.ipynb #2bbe87de
 class ReportFigure(Figure):
     "A matplotlib figure of its own (not kept by pyplot, so nothing piles up), that notebooks show as a PNG."
-    def __init__(self, *args, **kwargs): super().__init__(*args, **kwargs)  # matplotlib `Figure` arguments (its own signature trips the docs builder)
+    def __init__(self, *args, **kwargs): super().__init__(*args,
+                                                          **kwargs)  # matplotlib `Figure` arguments (its own signature trips the docs builder)
     def _repr_png_(self) -> bytes:
         import io
         buf = io.BytesIO(); self.savefig(buf, format="png", dpi=80, bbox_inches="tight")
@@ -297,30 +308,37 @@ def checkpoints(run: TrainingRun) -> list[int]:
     "Steps of the `checkpoint-N` directories saved in a run's directory."
     return sorted(int(m.group(1)) for p in run.path.glob("checkpoint-*") if p.is_dir() and (m := re.fullmatch(r"checkpoint-(\d+)", p.name)))
 
-def training_signals(run: TrainingRun, smoothing: float | None = None, thresholds: dict = SIGNAL_THRESHOLDS) -> list[str]:
+def training_signals(run: TrainingRun, smoothing: float | None = None,
+                     thresholds: dict = SIGNAL_THRESHOLDS) -> list[str]:
     "What in a run's curves calls for a look (accuracy past its peak, truncation, length growth, entropy collapse, no signal), with the numbers."
     s, t, out = training_summary(run, smoothing), thresholds, []
     late = s["steps"] - 0.1 * (s["steps"] - run.metrics[0]["step"])  # the last 10% of the run
     key = "accuracy" if "accuracy" in s else "reward" if "reward" in s else None
     if key == "accuracy" and (a := s[key])["peak"] - a["final"] >= t["accuracy_drop"] and a["peak_step"] < late:
-        out.append(f"accuracy peaked at {100 * a['peak']:.1f}% (step {a['peak_step']}, smoothed) and ended at {100 * a['final']:.1f}% "
+        out.append(f"accuracy peaked at {100 * a['peak']:.1f}% (step {a['peak_step']}, smoothed) and ended at "
+                   f"{100 * a['final']:.1f}% "
                    f"({100 * (a['final'] - a['peak']):+.1f} points): later checkpoints are worse on the training problems")
     if (c := s.get("completions/clipped_ratio")) and c["final"] >= t["truncated"]:
-        out.append(f"{100 * c['final']:.0f}% of completions hit max_completion_length ({s['max_completion_length'] or '?'} tokens) at the end "
+        out.append(f"{100 * c['final']:.0f}% of completions hit max_completion_length "
+                   f"({s['max_completion_length'] or '?'} tokens) at the end "
                    f"(start: {100 * c['start']:.0f}%): a truncated completion has no final answer, so it earns no accuracy")
     if (m := s.get("completions/mean_length")) and m["start"] and m["final"] >= t["length_growth"] * m["start"]:
-        out.append(f"mean completion length grew from {m['start']:.0f} to {m['final']:.0f} tokens (×{m['final'] / m['start']:.1f})")
+        out.append(f"mean completion length grew from {m['start']:.0f} to {m['final']:.0f} tokens "
+                   f"(×{m['final'] / m['start']:.1f})")
     if (e := s.get("entropy")) and e["start"] and e["final"] <= t["entropy_ratio"] * e["start"]:
-        out.append(f"entropy fell from {e['start']:.3g} to {e['final']:.3g} nats per token (×{e['final'] / e['start']:.2f}): "
+        out.append(f"entropy fell from {e['start']:.3g} to {e['final']:.3g} nats per token "
+                   f"(×{e['final'] / e['start']:.2f}): "
                    "the policy samples ever more alike completions")
     z = run.series("frac_reward_zero_std")[1]
     if z and (zf := _window_mean(z, False)) >= t["zero_std"]:
-        out.append(f"{100 * zf:.0f}% of groups scored all alike at the end: their advantages are 0 and they carry no signal "
+        out.append(f"{100 * zf:.0f}% of groups scored all alike at the end: their advantages are 0 and they carry no "
+                   f"signal "
                    "(trainer.dynamic_sampling: filter or refill drops or replaces them)")
     if key and (ck := checkpoints(run)):
         peak = s[key]["peak_step"]
         near = min(ck, key=lambda c: (abs(c - peak), c))
-        out.append(f"checkpoints saved: {', '.join(map(str, ck))}; nearest the {key} peak (step {peak}): checkpoint-{near}")
+        out.append(f"checkpoints saved: {', '.join(map(str, ck))}; nearest the {key} peak (step {peak}): "
+                   f"checkpoint-{near}")
     return out
 
 # %% ../nbs/06_report.ipynb #14f3359e
@@ -371,13 +389,15 @@ def plot_samples(runs: Sequence[TrainingRun] | TrainingRun, smoothing: float | N
     w = smoothing_for(max(len({s.get("step") for s in r.samples}) for r in runs)) if smoothing is None else smoothing
     for ax, run in zip(axes.flat, runs):
         for ok, color, label in ((True, "tab:green", "right"), (False, "tab:red", "wrong"), (None, "0.6", "unscored")):
-            pts = [(s["step"], len(s.get("completion") or "")) for s in run.samples if _correct(s) is ok and isinstance(s.get("step"), int)]
+            pts = [(s["step"],
+                    len(s.get("completion") or "")) for s in run.samples if _correct(s) is ok and isinstance(s.get("step"), int)]
             if pts: ax.scatter(*zip(*pts), s=10, color=color, alpha=0.6, label=label, lw=0)
         by_step = {}
         for s in run.samples: by_step.setdefault(s.get("step"), []).append(len(s.get("completion") or ""))
         steps = sorted(k for k in by_step if isinstance(k, int))
         ax.plot(steps, ema([statistics.mean(by_step[k]) for k in steps], w), color="black", lw=1.4, label="mean (EMA)")
-        ax.set_title(f"{run.name}: logged completions", fontsize=10); ax.set_ylabel("characters"); _steps_axis(ax, "step")
+        ax.set_title(f"{run.name}: logged completions", fontsize=10); ax.set_ylabel("characters"); _steps_axis(ax,
+                                                                                                               "step")
         ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return fig
@@ -406,8 +426,11 @@ def _check_summary(s, path: Path) -> dict:
         if type(k) is not int or k < 1: raise DataError(f"{path}: benchmark {b!r}: k is {k!r}, not a count")
         for name, m in metrics.items():
             ci = m.get("ci") if isinstance(m, dict) else None
-            if not isinstance(m, dict) or not _fraction(m.get("value")) or not (isinstance(ci, list) and len(ci) == 2 and all(map(_fraction, ci))):
-                raise DataError(f"{path}: benchmark {b!r}: {name} is {json.dumps(m)[:60]}, not a fraction in [0, 1] with an interval")
+            if not isinstance(m,
+                              dict) or not _fraction(m.get("value")) or not (isinstance(ci,
+                                                                                        list) and len(ci) == 2 and all(map(_fraction, ci))):
+                raise DataError(f"{path}: benchmark {b!r}: {name} is {json.dumps(m)[:60]}, not a fraction in [0, 1] "
+                                f"with an interval")
     return s
 
 def read_eval_run(path, name: str | None = None, n_boot: int = 10_000) -> EvalResult:
@@ -417,8 +440,10 @@ def read_eval_run(path, name: str | None = None, n_boot: int = 10_000) -> EvalRe
     try:
         summary = _check_summary(json.loads((path / SUMMARY_FILE).read_text(encoding="utf-8")), path / SUMMARY_FILE)
     except (OSError, ValueError) as e:
-        why = ("missing" if isinstance(e, FileNotFoundError) else f"malformed JSON (line {e.lineno}, column {e.colno}: {e.msg})" if isinstance(e, json.JSONDecodeError)
-               else f"not valid UTF-8 text" if isinstance(e, UnicodeDecodeError) else str(e).replace(f"{path / SUMMARY_FILE}: ", ""))
+        why = ("missing" if isinstance(e,
+                                       FileNotFoundError) else f"malformed JSON (line {e.lineno}, column {e.colno}: {e.msg})" if isinstance(e, json.JSONDecodeError)
+               else f"not valid UTF-8 text" if isinstance(e,
+                                                          UnicodeDecodeError) else str(e).replace(f"{path / SUMMARY_FILE}: ", ""))
         if not (path / SAMPLES_FILE).exists():
             raise DataError(f"{path / SUMMARY_FILE}: {why}, and no {SAMPLES_FILE} to compute it from") from None
         try: summary = summarize_run(path, partial=True, n_boot=n_boot)
@@ -435,7 +460,8 @@ def _pct(m: dict | None) -> str:
 def eval_table(results: Sequence[EvalResult]) -> str:
     "Per benchmark and run: problems, k, pass@1 [95% CI], pass@k, maj@k, truncated, mean tokens, undecided (markdown)."
     from openrs.eval import BENCHMARKS
-    lines = ["| run | benchmark | problems | k | pass@1 [95% CI] | pass@k | maj@k | truncated | mean tokens | undecided |",
+    lines = ["| run | benchmark | problems | k | pass@1 [95% CI] | pass@k | maj@k | truncated | mean tokens | "
+             "undecided |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         for b, x in r.summary["benchmarks"].items():
@@ -444,13 +470,16 @@ def eval_table(results: Sequence[EvalResult]) -> str:
             of = f" of {x['of']}" if x.get("of") else ""
             trunc = f"{100 * x['truncated']:.0f}%" if _number(x.get("truncated")) else "–"
             tokens = f"{x['mean_tokens']:.0f}" if _number(x.get("mean_tokens")) else "–"
-            lines.append(f"| {r.name} | {col} | {x.get('n_problems', '?')}{of} | {k} | {_pct(m['pass@1'])} | {_pct(m.get(f'pass@{k}')) if k > 1 else '–'} | "
+            lines.append(f"| {r.name} | {col} | {x.get('n_problems', '?')}{of} | {k} | {_pct(m['pass@1'])} | "
+                         f"{_pct(m.get(f'pass@{k}')) if k > 1 else '–'} | "
                          f"{_pct(m.get(f'maj@{k}'))} | {trunc} | {tokens} | {x.get('undecided', '–')} |")
-    lines += ["", "In %; [95% interval]: percentile bootstrap over problems (openrs.eval). pass@k and maj@k at each run's k."]
+    lines += ["",
+              "In %; [95% interval]: percentile bootstrap over problems (openrs.eval). pass@k and maj@k at each run's k."]
     return "\n".join(lines)
 
 # %% ../nbs/06_report.ipynb #f7cee43b
-PAPER_ROWS = ("DeepSeek-R1-Distill-Qwen-1.5B", "Open-RS3 (Exp 3, step 50)")  # rows of openrs.eval.PAPER_TABLE drawn by default
+PAPER_ROWS = ("DeepSeek-R1-Distill-Qwen-1.5B",
+              "Open-RS3 (Exp 3, step 50)")  # rows of openrs.eval.PAPER_TABLE drawn by default
 
 def paper_row(name: str) -> str:
     "The row of `openrs.eval.PAPER_TABLE` called `name`, or the only one it begins (case aside): `Open-RS3`, `deepseek`."
@@ -482,23 +511,28 @@ def plot_pass_at_k(results: Sequence[EvalResult], ncols: int = 5):
         for i, r in enumerate(results):
             x = r.summary["benchmarks"].get(b)
             if not x: continue
-            pts = sorted((int(m.group(1)), v) for key, v in x["metrics"].items() if (m := re.fullmatch(r"pass@(\d+)", key)))
+            pts = sorted((int(m.group(1)), v) for key,
+                         v in x["metrics"].items() if (m := re.fullmatch(r"pass@(\d+)", key)))
             ks = [p[0] for p in pts]
             ax.plot(ks, [100 * v["value"] for _, v in pts], "o-", color=colors[i % len(colors)], ms=3, label=r.name)
-            ax.fill_between(ks, [100 * v["ci"][0] for _, v in pts], [100 * v["ci"][1] for _, v in pts], color=colors[i % len(colors)], alpha=0.15)
+            ax.fill_between(ks, [100 * v["ci"][0] for _, v in pts], [100 * v["ci"][1] for _, v in pts],
+                            color=colors[i % len(colors)], alpha=0.15)
         ax.set_xscale("log", base=2); ax.set_ylim(0, 100); ax.grid(alpha=0.3)
-        ks = sorted({int(m.group(1)) for r in results for key in (r.summary["benchmarks"].get(b) or {}).get("metrics", {})
+        ks = sorted({int(m.group(1)) for r in results for key in (r.summary["benchmarks"].get(b) or {}).get("metrics",
+                                                                                                            {})
                      if (m := re.fullmatch(r"pass@(\d+)", key))})
         ax.set_xticks(ks, [str(k) for k in ks]); ax.minorticks_off()
         ax.set_title(f"{BENCHMARKS[b].column if b in BENCHMARKS else b}", fontsize=10); ax.set_xlabel("k")
     for ax in axes[:, 0]: ax.set_ylabel("pass@k (%)")
     for ax in list(axes.flat)[len(names):]: ax.axis("off")
-    fig.legend(_handles(len(results)), [f"{r.name} (k={r.summary['k']})" for r in results], loc="upper center", ncol=min(len(results), 4), frameon=False)
+    fig.legend(_handles(len(results)), [f"{r.name} (k={r.summary['k']})" for r in results], loc="upper center",
+               ncol=min(len(results), 4), frameon=False)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / (2.9 * nrows + 0.5)))
     return fig
 
 # %% ../nbs/06_report.ipynb #4fceae2b
-PAPER_EXPERIMENTS = ("Exp 1", "Exp 2", "Exp 3")  # the paper's curves drawn beside a sweep by default (openrs.eval.PAPER_CURVES)
+PAPER_EXPERIMENTS = ("Exp 1", "Exp 2",
+                     "Exp 3")  # the paper's curves drawn beside a sweep by default (openrs.eval.PAPER_CURVES)
 PAPER_FIGURES = {  # file -> what it shows (named by content: the paper's figure numbers could not be checked)
     "accuracy_over_steps.png": "benchmark pass@1 over global steps with 95% intervals, the paper's checkpoints beside",
     "length_over_steps.png": "completion length over global steps against the length cap, and the share truncated",
@@ -522,8 +556,11 @@ def _check_sweep(sweep: dict, path: Path) -> dict:
             raise DataError(f"{path}: a step without a step number or benchmarks: {json.dumps(s)[:80]}")
         for b, x in s["benchmarks"].items():
             m = (x or {}).get("pass@1") or {}
-            if not _fraction(m.get("value")) or not (isinstance(m.get("ci"), list) and len(m["ci"]) == 2 and all(map(_fraction, m["ci"]))):
-                raise DataError(f"{path}: step {s['step']}, {b}: pass@1 is {json.dumps(m)[:60]}, not a fraction with an interval")
+            if not _fraction(m.get("value")) or not (isinstance(m.get("ci"),
+                                                                list) and len(m["ci"]) == 2 and all(map(_fraction,
+                                                                                                        m["ci"]))):
+                raise DataError(f"{path}: step {s['step']}, {b}: pass@1 is {json.dumps(m)[:60]}, not a fraction with "
+                                f"an interval")
     return sweep
 
 def run_sweep(run: TrainingRun, select_on: str | None = None) -> dict | None:
@@ -542,7 +579,8 @@ def _legend(fig, axes, ncol: int = 4):
     seen = {}
     for ax in axes:
         for h, l in zip(*ax.get_legend_handles_labels()): seen.setdefault(l, h)
-    if seen: fig.legend(list(seen.values()), list(seen), loc="upper center", ncol=min(ncol, len(seen)), frameon=False, fontsize=8)
+    if seen: fig.legend(list(seen.values()), list(seen), loc="upper center", ncol=min(ncol, len(seen)), frameon=False,
+                        fontsize=8)
     return len(seen)
 
 # %% ../nbs/06_report.ipynb #a9ac2273
@@ -556,34 +594,42 @@ def plot_accuracy_over_steps(items: Sequence[tuple[TrainingRun, dict]],  # (trai
     if not names: raise ValueError("no benchmark in the sweeps")
     ncols = min(ncols, len(names)); nrows = math.ceil(len(names) / ncols)
     fig = ReportFigure(figsize=(4.8 * ncols, 3.3 * nrows + 1.3))
-    axes, colors, greys, drew_paper = fig.subplots(nrows, ncols, squeeze=False), _colors(), ("0.25", "0.5", "0.7"), False
+    axes, colors, greys, drew_paper = fig.subplots(nrows, ncols, squeeze=False), _colors(), ("0.25", "0.5",
+                                                                                             "0.7"), False
     for ax, b in zip(axes.flat, names):
         for i, (run, sw) in enumerate(items):
             pts = [(s["step"], s["benchmarks"][b]["pass@1"]) for s in sw["steps"] if b in s["benchmarks"]]
             if not pts: continue
             c = colors[i % len(colors)]
             xs, ys = [p[0] for p in pts], [100 * p[1]["value"] for p in pts]
-            err = [[y - 100 * p[1]["ci"][0] for y, p in zip(ys, pts)], [100 * p[1]["ci"][1] - y for y, p in zip(ys, pts)]]
-            ax.errorbar(xs, ys, yerr=err, fmt="o-", color=c, ms=4, lw=1.6, capsize=3, label=f"{run.name} (k={sw['k']})", zorder=3)
+            err = [[y - 100 * p[1]["ci"][0] for y, p in zip(ys, pts)],
+                   [100 * p[1]["ci"][1] - y for y, p in zip(ys, pts)]]
+            ax.errorbar(xs, ys, yerr=err, fmt="o-", color=c, ms=4, lw=1.6, capsize=3,
+                        label=f"{run.name} (k={sw['k']})", zorder=3)
             if (best := sw.get("best")) is not None:
-                ax.axvline(best["step"], color=c, ls=":", lw=1.2, label=f"{run.name}: step chosen on {best['select_on']}")
+                ax.axvline(best["step"], color=c, ls=":", lw=1.2,
+                           label=f"{run.name}: step chosen on {best['select_on']}")
         for j, e in enumerate(paper if b in BENCHMARKS else ()):
             curve = paper_curve(e, b)
             if len(curve) < 2: continue
             drew_paper = True
             g = greys[j % len(greys)]
-            ax.plot([p[0] for p in curve], [p[1] for p in curve], "s--", color=g, mfc="none", ms=4, lw=1, label=f"paper, {e}")
+            ax.plot([p[0] for p in curve], [p[1] for p in curve], "s--", color=g, mfc="none", ms=4, lw=1,
+                    label=f"paper, {e}")
             for x, y, ci in curve:
                 if ci: ax.plot([x, x], ci, color=g, lw=0.8, alpha=0.5)
-        ax.set_title(_bench_col(b), fontsize=10); ax.set_ylabel("pass@1 (%)"); _steps_axis(ax, "step"); ax.set_xlabel("global step")
+        ax.set_title(_bench_col(b), fontsize=10); ax.set_ylabel("pass@1 (%)"); _steps_axis(ax,
+                                                                                           "step"); ax.set_xlabel("global step")
         lo, hi = ax.get_ylim(); ax.set_ylim(max(0, lo), min(100, hi))
     for ax in list(axes.flat)[len(names):]: ax.axis("off")
     n = _legend(fig, axes.flat)
     foot = "95% intervals: percentile bootstrap over problems, k samples each"
-    if drew_paper: foot += (".\nThe paper's: Wilson, one sample per problem (its logged checkpoints); its step 0 is its base-model row "
+    if drew_paper: foot += (".\nThe paper's: Wilson, one sample per problem (its logged checkpoints); its step 0 is "
+                            "its base-model row "
                             "(16 samples per problem, no interval)")
     fig.text(0.01, 0.005, foot, fontsize=8, va="bottom", color="0.3")
-    fig.tight_layout(rect=(0, (0.3 if drew_paper else 0.18) / (3.3 * nrows + 1.3), 1, 1 - (0.3 + 0.22 * math.ceil(n / 4)) / (3.3 * nrows + 1.3)))
+    fig.tight_layout(rect=(0, (0.3 if drew_paper else 0.18) / (3.3 * nrows + 1.3), 1,
+                           1 - (0.3 + 0.22 * math.ceil(n / 4)) / (3.3 * nrows + 1.3)))
     return fig
 
 # %% ../nbs/06_report.ipynb #156df7a3
@@ -598,7 +644,8 @@ def plot_length_over_steps(runs: Sequence[TrainingRun],
     "Completion length (tokens) against the step with the length cap, and the share truncated at it: training and evaluation; returns the figure."
     sweeps = list(sweeps) if sweeps is not None else [None] * len(runs)
     todo = [(r, sw) for r, sw in zip(runs, sweeps) if r.series("completions/mean_length")[1]]
-    if not todo: raise ValueError(f"no completion lengths logged (completions/mean_length) by {', '.join(r.name for r in runs)}")
+    if not todo: raise ValueError(f"no completion lengths logged (completions/mean_length) by "
+                                  f"{', '.join(r.name for r in runs)}")
     w = auto_smoothing([r for r, _ in todo]) if smoothing is None else smoothing
     fig = ReportFigure(figsize=(11, 4.2))
     (ax, bx), colors = fig.subplots(1, 2), _colors()
@@ -608,8 +655,10 @@ def plot_length_over_steps(runs: Sequence[TrainingRun],
             xs, ys = run.series(key)
             if not ys: continue
             ax.plot(xs, ys, style, color=c, alpha=0.2, lw=0.8)
-            ax.plot(xs, ema(ys, w), style, color=c, lw=1.6 if what == "mean" else 1.1, label=f"{run.name}: training, {what}")
-        if cap := run.grpo.get("max_completion_length"): ax.axhline(cap, color=c, ls=":", lw=1.4, label=f"{run.name}: length cap ({cap})")
+            ax.plot(xs, ema(ys, w), style, color=c, lw=1.6 if what == "mean" else 1.1,
+                    label=f"{run.name}: training, {what}")
+        if cap := run.grpo.get("max_completion_length"): ax.axhline(cap, color=c, ls=":", lw=1.4,
+                                                                    label=f"{run.name}: length cap ({cap})")
         xs, ys = run.series("completions/clipped_ratio")
         if ys:
             bx.plot(xs, [100 * y for y in ys], color=c, alpha=0.2, lw=0.8)
@@ -617,15 +666,20 @@ def plot_length_over_steps(runs: Sequence[TrainingRun],
         if sw:
             pts = [(s["step"], _eval_mean(s, "mean_tokens"), _eval_mean(s, "truncated")) for s in sw["steps"]]
             cap = (sw.get("settings") or {}).get("max_new_tokens")
-            ax.plot([p[0] for p in pts if p[1] is not None], [p[1] for p in pts if p[1] is not None], "s", color=c, mfc="none",
+            ax.plot([p[0] for p in pts if p[1] is not None], [p[1] for p in pts if p[1] is not None], "s", color=c,
+                    mfc="none",
                     label=f"{run.name}: evaluation, mean (cap {cap})")
-            bx.plot([p[0] for p in pts if p[2] is not None], [100 * p[2] for p in pts if p[2] is not None], "s", color=c, mfc="none",
+            bx.plot([p[0] for p in pts if p[2] is not None], [100 * p[2] for p in pts if p[2] is not None], "s",
+                    color=c, mfc="none",
                     label=f"{run.name}: evaluation (cap {cap})")
-    ax.set_title("completion length", fontsize=10); ax.set_ylabel("tokens"); _steps_axis(ax, "step"); ax.set_xlabel("global step")
-    bx.set_title("completions cut at the length cap", fontsize=10); bx.set_ylabel("% of completions"); _steps_axis(bx, "step")
+    ax.set_title("completion length", fontsize=10); ax.set_ylabel("tokens"); _steps_axis(ax,
+                                                                                         "step"); ax.set_xlabel("global step")
+    bx.set_title("completions cut at the length cap", fontsize=10); bx.set_ylabel("% of completions"); _steps_axis(bx,
+                                                                                                                   "step")
     bx.set_xlabel("global step"); bx.set_ylim(bottom=0)
     n = _legend(fig, (ax, bx), ncol=3)
-    fig.text(0.01, 0.005, f"lines: training completions (EMA weight {w:g}, raw faint); squares: the checkpoints' evaluation completions",
+    fig.text(0.01, 0.005,
+             f"lines: training completions (EMA weight {w:g}, raw faint); squares: the checkpoints' evaluation completions",
              fontsize=8, va="bottom", color="0.3")
     fig.tight_layout(rect=(0, 0.04, 1, 1 - (0.25 + 0.2 * math.ceil(n / 3)) / 4.2))
     return fig
@@ -641,7 +695,8 @@ def training_drift(run: TrainingRun) -> tuple[list[int], list[float]]:
     steps = sorted(by)
     return steps, [sum(by[k]) / len(by[k]) for k in steps]
 
-def plot_language_drift(runs: Sequence[TrainingRun], sweeps: Sequence[dict | None] | None = None, smoothing: float | None = None):
+def plot_language_drift(runs: Sequence[TrainingRun], sweeps: Sequence[dict | None] | None = None,
+                        smoothing: float | None = None):
     "The share of completions (%) whose prose drifts out of the problem's language, against the step: evaluation and training; returns the figure."
     from openrs.eval import DRIFT_BELOW
     sweeps = list(sweeps) if sweeps is not None else [None] * len(runs)
@@ -652,23 +707,31 @@ def plot_language_drift(runs: Sequence[TrainingRun], sweeps: Sequence[dict | Non
         names = sw["benchmarks"] if sw else []
         span = max((s["step"] for s in sw["steps"]), default=1) if sw else 1
         for j, b in enumerate(names):
-            pts = [(s["step"], s["benchmarks"][b]["drift"]) for s in sw["steps"] if (s["benchmarks"].get(b) or {}).get("drift")]
+            pts = [(s["step"],
+                    s["benchmarks"][b]["drift"]) for s in sw["steps"] if (s["benchmarks"].get(b) or {}).get("drift")]
             if not pts: continue
             ys = [100 * d["value"] for _, d in pts]
-            err = [[y - 100 * d["ci"][0] for y, (_, d) in zip(ys, pts)], [100 * d["ci"][1] - y for y, (_, d) in zip(ys, pts)]]
+            err = [[y - 100 * d["ci"][0] for y, (_, d) in zip(ys, pts)],
+                   [100 * d["ci"][1] - y for y, (_, d) in zip(ys, pts)]]
             dodge = (j - (len(names) - 1) / 2) * 0.012 * span  # benchmarks side by side at each step, not on top of each other
-            ax.errorbar([p[0] + dodge for p in pts], ys, yerr=err, fmt=markers[j % len(markers)] + "-", color=c, ms=5, capsize=3, lw=1.2,
+            ax.errorbar([p[0] + dodge for p in pts], ys, yerr=err, fmt=markers[j % len(markers)] + "-", color=c, ms=5,
+                        capsize=3, lw=1.2,
                         mfc="none" if j % 2 else c, label=f"{run.name}: evaluation, {_bench_col(b)}"); drawn += 1
         xs, ys = training_drift(run)
         if ys:
             w = smoothing_for(len(ys)) if smoothing is None else smoothing
             ax.plot(xs, [100 * y for y in ys], ".", color=c, alpha=0.25, ms=3)
-            ax.plot(xs, [100 * y for y in ema(ys, w)], "--", color=c, lw=1.2, label=f"{run.name}: training completions (EMA)"); drawn += 1
-    if not drawn: raise ValueError(f"no completions to measure: no sweep and no samples.jsonl in {', '.join(r.name for r in runs)}")
+            ax.plot(xs, [100 * y for y in ema(ys, w)], "--", color=c, lw=1.2,
+                    label=f"{run.name}: training completions (EMA)"); drawn += 1
+    if not drawn: raise ValueError(f"no completions to measure: no sweep and no samples.jsonl in "
+                                   f"{', '.join(r.name for r in runs)}")
     ax.set_title("completions drifting out of the problem's language", fontsize=10); ax.set_ylabel("% of completions")
-    _steps_axis(ax, "step"); ax.set_xlabel("global step"); ax.set_ylim(0, max(5, ax.get_ylim()[1]))  # none drifting: 0 on a readable scale
+    _steps_axis(ax, "step"); ax.set_xlabel("global step"); ax.set_ylim(0,
+                                                                       max(5,
+                                                                           ax.get_ylim()[1]))  # none drifting: 0 on a readable scale
     n = _legend(fig, (ax,), ncol=2)
-    fig.text(0.01, 0.005, f"a completion drifts when less than {DRIFT_BELOW:.0%} of its prose letters (math and LaTeX left out) are in "
+    fig.text(0.01, 0.005,
+             f"a completion drifts when less than {DRIFT_BELOW:.0%} of its prose letters (math and LaTeX left out) are in "
              "its problem's script(s)\nevaluation: 95% bootstrap intervals over problems", fontsize=8, va="bottom", color="0.3")
     fig.tight_layout(rect=(0, 0.07, 1, 1 - (0.25 + 0.2 * math.ceil(n / 2)) / 4.2))
     return fig
@@ -691,12 +754,14 @@ def run_labels(paths: Sequence[Path]) -> list[str]:
         out.append(l if count[l] == 1 else f"{l} ({count[l]})")
     return out
 
-def load_runs(paths: Iterable, labels: Sequence[str] | None = None, n_boot: int = 10_000) -> tuple[list[TrainingRun], list[EvalResult]]:
+def load_runs(paths: Iterable, labels: Sequence[str] | None = None, n_boot: int = 10_000) -> tuple[list[TrainingRun],
+                                                                                                   list[EvalResult]]:
     "Read every run under `paths` (training and evaluation), checking them all before anything is drawn."
     found = find_runs(paths)
     if labels is not None and len(labels) != len(found):
         raise ValueError(f"{len(labels)} labels for {len(found)} runs ({', '.join(str(p) for p, _ in found)})")
-    if labels is not None and not all(str(l).strip() for l in labels): raise ValueError("an empty run label: give every run a name")
+    if labels is not None and not all(str(l).strip() for l in labels): raise ValueError("an empty run label: give "
+                                                                                        "every run a name")
     names = list(labels) if labels is not None else run_labels([p for p, _ in found])
     train, evals = [], []
     for (p, kind), name in zip(found, names):
@@ -718,7 +783,8 @@ def _arc(s: dict, key: str, pct: bool = False, spec: str = ".3g") -> str:
 def training_table(runs: Sequence[TrainingRun], smoothing: float | None = None) -> str:
     "Key numbers of each training run as a markdown table (start → final over the first and last 10% of rows; peak of the EMA)."
     w = auto_smoothing(runs) if smoothing is None else smoothing
-    lines = ["| run | steps | time | s/step | reward | accuracy | mean length / cap | max length | truncated | KL | entropy |",
+    lines = ["| run | steps | time | s/step | reward | accuracy | mean length / cap | max length | truncated | KL | "
+             "entropy |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for run in runs:
         s = training_summary(run, w)
@@ -726,10 +792,12 @@ def training_table(runs: Sequence[TrainingRun], smoothing: float | None = None) 
         ml = s.get("completions/mean_length")
         mean_len = f"{_fmt(ml['start'], '.0f')} → {_fmt(ml['final'], '.0f')} / {s['max_completion_length'] or '?'}" if ml else "–"
         mx = s.get("completions/max_length")
-        lines.append(f"| {run.name} | {s['steps']} | {_fmt(t / 60, '.1f') + ' min' if _number(t) else '–'} | {_fmt(s['s_per_step'], '.2f')} | "
+        lines.append(f"| {run.name} | {s['steps']} | {_fmt(t / 60, '.1f') + ' min' if _number(t) else '–'} | "
+                     f"{_fmt(s['s_per_step'], '.2f')} | "
                      f"{_arc(s, 'reward')} | {_arc(s, 'accuracy', pct=True)} | {mean_len} | {_fmt(mx['max'], '.0f') if mx else '–'} | "
                      f"{_arc(s, 'completions/clipped_ratio', pct=True)} | {_arc(s, 'kl', spec='.2g')} | {_arc(s, 'entropy')} |")
-    lines += ["", f"start → final: means over the first and last 10% of logged rows; peak: the highest point of the EMA "
+    lines += ["",
+              f"start → final: means over the first and last 10% of logged rows; peak: the highest point of the EMA "
               f"(weight {w:g}, run forwards and backwards) and its step; max length: the longest completion logged; truncated: completions cut at the cap."]
     return "\n".join(lines)
 
@@ -742,15 +810,21 @@ def _flat(d, prefix: str = "") -> dict:
 
 def settings_table(runs: Sequence[TrainingRun], keys: Sequence[str] | None = None) -> str:
     "The recipe settings (from run.json) that differ between runs, as markdown; with one run, its main settings."
-    recipes = [_flat({k: v for k, v in (r.info.get("recipe") or {}).items() if k not in ("description", "path")}) for r in runs]
+    recipes = [_flat({k: v for k,
+                      v in (r.info.get("recipe") or {}).items() if k not in ("description", "path")}) for r in runs]
     if keys is None:
-        if len(runs) > 1: keys = [k for k in dict.fromkeys(k for f in recipes for k in f) if len({json.dumps(f.get(k), sort_keys=True, default=str) for f in recipes}) > 1]
-        else: keys = [k for k in ("model.name_or_path", "data.dataset", "rewards", "grpo.learning_rate", "grpo.beta", "grpo.loss_type",
+        if len(runs) > 1: keys = [k for k in dict.fromkeys(k for f in recipes for k in f) if len({json.dumps(f.get(k),
+                                                                                                             sort_keys=True, default=str) for f in recipes}) > 1]
+        else: keys = [k for k in ("model.name_or_path", "data.dataset", "rewards", "grpo.learning_rate", "grpo.beta",
+                                  "grpo.loss_type",
                                   "grpo.num_generations", "grpo.per_device_train_batch_size", "grpo.max_completion_length",
                                   "grpo.temperature", "trainer.dynamic_sampling") if k in recipes[0]]
     if not keys: return "_The runs' recipes are the same._" if len(runs) > 1 else "_No recipe recorded (run.json)._"
     def show(v):
-        if isinstance(v, list) and all(isinstance(x, dict) and "name" in x for x in v): return ", ".join(f"{x['name']} ×{x.get('weight', 1):g}" for x in v)
+        if isinstance(v,
+                      list) and all(isinstance(x,
+                                               dict) and "name" in x for x in v): return ", ".join(f"{x['name']} "
+                                                                                                   f"×{x.get('weight', 1):g}" for x in v)
         return "–" if v is None else str(v)
     lines = ["| setting | " + " | ".join(r.name for r in runs) + " |", "| --- |" + " --- |" * len(runs)]
     lines += [f"| {k} | " + " | ".join(_cell_text(show(f.get(k)), 60) for f in recipes) + " |" for k in keys]
@@ -758,7 +832,8 @@ def settings_table(runs: Sequence[TrainingRun], keys: Sequence[str] | None = Non
 
 # %% ../nbs/06_report.ipynb #8c49490c
 REPORT_FILE = "report.md"
-REPORT_FIGURES = ("training.png", "samples.png", "eval.png", "pass_at_k.png", *PAPER_FIGURES)  # every figure `write_report` may write
+REPORT_FIGURES = ("training.png", "samples.png", "eval.png", "pass_at_k.png",
+                  *PAPER_FIGURES)  # every figure `write_report` may write
 
 def _save(fig, path: Path, dpi: int = 110):
     "Save a figure as PNG atomically (temporary file, then rename) and close it."
@@ -771,10 +846,12 @@ def _write_text(path: Path, text: str):
     tmp.write_text(text, encoding="utf-8"); os.replace(tmp, path)
 
 def _eval_settings(results: Sequence[EvalResult]) -> str:
-    lines = ["| run | model | k | temperature | top-p | max new tokens | prompt |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| run | model | k | temperature | top-p | max new tokens | prompt |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         c = r.summary.get("config") or {}
-        lines.append(f"| {r.name} | {_cell_text(c.get('model'), 60)} | {r.summary.get('k')} | {c.get('temperature', '–')} | {c.get('top_p', '–')} | "
+        lines.append(f"| {r.name} | {_cell_text(c.get('model'), 60)} | {r.summary.get('k')} | "
+                     f"{c.get('temperature', '–')} | {c.get('top_p', '–')} | "
                      f"{c.get('max_new_tokens', '–')} | {c.get('prompt', '–')} |")
     return "\n".join(lines)
 
@@ -791,19 +868,23 @@ def _comparisons(results: Sequence[EvalResult], n_boot: int) -> list[str]:
         out.append(comparison_table(c))
     return out
 
-def _paper_figures(train: Sequence[TrainingRun], sweeps: Sequence[dict | None], paper_curves: Sequence[str], md: list[str]) -> dict:
+def _paper_figures(train: Sequence[TrainingRun], sweeps: Sequence[dict | None], paper_curves: Sequence[str],
+                   md: list[str]) -> dict:
     "The paper's three figures for the training runs that have a sweep, and their section of `report.md` (appended to `md`)."
     from openrs.eval import sweep_table
     items = [(r, sw) for r, sw in zip(train, sweeps) if sw]
     figures = {"accuracy_over_steps.png": plot_accuracy_over_steps(items, paper_curves)}
-    md += ["## The paper's analysis", "", "Every evaluated checkpoint of each training run (`openrs eval RUN_DIR --checkpoints …`), the "
+    md += ["## The paper's analysis", "",
+           "Every evaluated checkpoint of each training run (`openrs eval RUN_DIR --checkpoints …`), the "
            "way the paper looks at its runs. The figures are named by what they show (the paper's figure numbers could not be checked).", ""]
     for r, sw in items: md += [f"### {r.name}: checkpoints", "", f"Sweep in `{sw['path']}`.", "", sweep_table(sw), ""]
     md += ["### Accuracy over steps", "", f"![{PAPER_FIGURES['accuracy_over_steps.png']}](accuracy_over_steps.png)", ""]
     for name, plot in (("length_over_steps.png", plot_length_over_steps), ("language_drift.png", plot_language_drift)):
         try: figures[name] = plot(list(train), list(sweeps))
-        except ValueError as e: md += [f"_{name.removesuffix('.png').replace('_', ' ')}: not drawn ({e})._", ""]; continue
-        md += [f"### {name.removesuffix('.png').replace('_', ' ').capitalize()}", "", f"![{PAPER_FIGURES[name]}]({name})", ""]
+        except ValueError as e: md += [f"_{name.removesuffix('.png').replace('_', ' ')}: not drawn ({e})._",
+                                       ""]; continue
+        md += [f"### {name.removesuffix('.png').replace('_', ' ').capitalize()}", "",
+               f"![{PAPER_FIGURES[name]}]({name})", ""]
     return figures
 
 def write_report(paths: Iterable,  # run directories (training or evaluation), or folders holding them
@@ -832,7 +913,8 @@ def write_report(paths: Iterable,  # run directories (training or evaluation), o
         notes = training_notes(train, expand_panels(train, panels))
         md += ["## Training", "", training_table(train, w), ""]
         signals = [f"- **{r.name}**: {x}" for r in train for x in training_signals(r, w)]
-        md += ["### Signals", "", *(signals or ["Nothing the checks of `openrs.report.training_signals` look for (accuracy past its peak, "
+        md += ["### Signals", "",
+               *(signals or ["Nothing the checks of `openrs.report.training_signals` look for (accuracy past its peak, "
                                                 "truncation, length growth, entropy collapse, groups without signal)."]), ""]
         md += ["### Settings", "", settings_table(train), "", "### Curves", ""]
         try:
@@ -847,7 +929,8 @@ def write_report(paths: Iterable,  # run directories (training or evaluation), o
     if any(sweeps):
         figures.update(_paper_figures(train, sweeps, paper_curves, md))
     elif train:
-        md += ["## The paper's analysis", "", "_No checkpoint sweep: `openrs eval RUN_DIR --checkpoints all` evaluates the starting model "
+        md += ["## The paper's analysis", "",
+               "_No checkpoint sweep: `openrs eval RUN_DIR --checkpoints all` evaluates the starting model "
                "and every checkpoint, and the report then draws accuracy, length and language drift over the steps._", ""]
     if evals:
         from openrs.eval import results_table
@@ -870,30 +953,42 @@ def write_report(paths: Iterable,  # run directories (training or evaluation), o
 def report_cli(argv: list[str] | None = None) -> int:
     "`openrs report`: figures (PNG) and a markdown summary of training and evaluation runs."
     import argparse
-    p = argparse.ArgumentParser(prog="openrs report", description="Figures and a markdown summary (report.md) of training runs "
+    p = argparse.ArgumentParser(prog="openrs report",
+                                description="Figures and a markdown summary (report.md) of training runs "
                                 "(openrs train: metrics.jsonl) and evaluation runs (openrs eval: summary.json), several overlaid.")
-    p.add_argument("runs", nargs="+", metavar="RUN_DIR", help="training or evaluation run directories (or folders holding them)")
+    p.add_argument("runs", nargs="+", metavar="RUN_DIR",
+                   help="training or evaluation run directories (or folders holding them)")
     p.add_argument("--out", default="report", help="where report.md and the PNGs go (default: ./report)")
     p.add_argument("--labels", nargs="+", help="names of the runs, in order (default: their directories' names)")
-    p.add_argument("--panels", nargs="+", default=list(DEFAULT_PANELS), help=f"training panels: {', '.join(TRAINING_PANELS)}, or metric keys")
-    p.add_argument("--smoothing", type=float, help="EMA weight in [0, 1) for the training curves (default: about 1/20 of the run)")
-    p.add_argument("--steps", nargs="+", type=int, help="steps whose sample completions are shown (default: first, middle, last)")
-    p.add_argument("--paper-rows", nargs="*", default=list(PAPER_ROWS), help="rows of the paper's table to draw beside evaluation runs, by name or its beginning (Open-RS2, DeepScaleR)")
+    p.add_argument("--panels", nargs="+", default=list(DEFAULT_PANELS),
+                   help=f"training panels: {', '.join(TRAINING_PANELS)}, or metric keys")
+    p.add_argument("--smoothing", type=float,
+                   help="EMA weight in [0, 1) for the training curves (default: about 1/20 of the run)")
+    p.add_argument("--steps", nargs="+", type=int,
+                   help="steps whose sample completions are shown (default: first, middle, last)")
+    p.add_argument("--paper-rows", nargs="*", default=list(PAPER_ROWS),
+                   help="rows of the paper's table to draw beside evaluation runs, by name or its beginning (Open-RS2, DeepScaleR)")
     p.add_argument("--paper-curves", nargs="*", default=list(PAPER_EXPERIMENTS), metavar="EXP",
                    help="the paper's experiments drawn beside a checkpoint sweep: 1 2 3 (default: all; none: give the flag alone)")
-    p.add_argument("--select-on", metavar="NAME", help="the validation benchmark (problem file) to choose each sweep's best step on (default: the sweep's)")
-    p.add_argument("--bootstrap", type=int, default=10_000, help="bootstrap resamples for intervals computed here (default: 10000)")
+    p.add_argument("--select-on", metavar="NAME",
+                   help="the validation benchmark (problem file) to choose each sweep's best step on (default: the sweep's)")
+    p.add_argument("--bootstrap", type=int, default=10_000,
+                   help="bootstrap resamples for intervals computed here (default: 10000)")
     a = p.parse_args(argv)
     try:
-        if a.smoothing is not None and not 0 <= a.smoothing < 1: raise ValueError(f"--smoothing must be in [0, 1), not {a.smoothing}")
+        if a.smoothing is not None and not 0 <= a.smoothing < 1: raise ValueError(f"--smoothing must be in [0, 1), not "
+                                                                                  f"{a.smoothing}")
         if a.bootstrap < 1: raise ValueError(f"--bootstrap must be at least 1, not {a.bootstrap}")
         check_output_dir(a.out, "--out")
-        path = write_report(a.runs, a.out, a.labels, a.panels, a.smoothing, a.steps, a.paper_rows, a.bootstrap, a.select_on, a.paper_curves)
+        path = write_report(a.runs, a.out, a.labels, a.panels, a.smoothing, a.steps, a.paper_rows, a.bootstrap,
+                            a.select_on, a.paper_curves)
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f"openrs report: error: {e}", file=sys.stderr)
         return 2
-    for line in path.read_text(encoding="utf-8").split("## Set aside while reading", 1)[1:]:  # nothing set aside silently
-        for item in (x for x in line.splitlines() if x.startswith("- ")): print(f"openrs report: note: {item[2:]}", file=sys.stderr)
+    for line in path.read_text(encoding="utf-8").split("## Set aside while reading",
+                                                       1)[1:]:  # nothing set aside silently
+        for item in (x for x in line.splitlines() if x.startswith("- ")): print(f"openrs report: note: {item[2:]}",
+                                                                                file=sys.stderr)
     pngs = [x for x in REPORT_FIGURES if (path.parent / x).exists()]
     print(f"{path} ({', '.join(pngs)})")
     return 0

@@ -33,7 +33,9 @@ def _content(message) -> str:
     if not isinstance(message, dict): return ""
     c = message.get("content")
     if isinstance(c, str): return c
-    if isinstance(c, (list, tuple)): return "".join(p.get("text", "") for p in c if isinstance(p, dict) and isinstance(p.get("text"), str))
+    if isinstance(c,
+                  (list, tuple)): return "".join(p.get("text", "") for p in c if isinstance(p,
+                                                                                            dict) and isinstance(p.get("text"), str))
     return ""
 
 def completion_text(completion) -> str:
@@ -83,7 +85,8 @@ def reward_function(name: str, fn: Callable) -> Callable:
         except RewardConfigError: raise
         except Exception as e:
             REWARD_ERRORS[name] += 1
-            logger.warning("reward %s raised %s: %s; retrying its %d completions one by one", name, type(e).__name__, e, n)
+            logger.warning("reward %s raised %s: %s; retrying its %d completions one by one", name, type(e).__name__,
+                           e, n)
             out = []
             for i in range(n):
                 try: out += list(fn(completions[i:i + 1], **_slice(kwargs, n, i)))[:1] or [None]
@@ -97,17 +100,21 @@ def reward_function(name: str, fn: Callable) -> Callable:
 def _column(kwargs: dict, column: str, n: int, reward: str) -> list:
     "A dataset column passed by TRL, checked; a missing one raises `RewardConfigError` listing those present."
     if column not in kwargs:
-        present = sorted(k for k in kwargs if k not in ("trainer_state", "log_metric", "log_extra", "prompts", "completion_ids"))
-        raise RewardConfigError(f"reward {reward!r} needs the dataset column {column!r}; the batch has: {', '.join(present) or 'no columns'}")
+        present = sorted(k for k in kwargs if k not in ("trainer_state", "log_metric", "log_extra", "prompts",
+                                                        "completion_ids"))
+        raise RewardConfigError(f"reward {reward!r} needs the dataset column {column!r}; the batch has: "
+                                f"{', '.join(present) or 'no columns'}")
     values = kwargs[column]
-    if len(values) != n: raise RewardConfigError(f"reward {reward!r}: column {column!r} has {len(values)} values for {n} completions")
+    if len(values) != n: raise RewardConfigError(f"reward {reward!r}: column {column!r} has {len(values)} values for "
+                                                 f"{n} completions")
     return list(values)
 
 def _lengths(completions, kwargs: dict, unit: str, reward: str) -> list[int]:
     "Completion lengths in characters, or in tokens (TRL's `completion_ids`)."
     if unit == "chars": return [len(completion_text(c)) for c in completions]
     ids = kwargs.get("completion_ids")
-    if ids is None: raise RewardConfigError(f"reward {reward!r} measures length in tokens and needs completion_ids (TRL passes them); or set unit: chars")
+    if ids is None: raise RewardConfigError(f"reward {reward!r} measures length in tokens and needs completion_ids "
+                                            f"(TRL passes them); or set unit: chars")
     return [len(x) if hasattr(x, "__len__") else 0 for x in ids]
 
 # %% ../nbs/02_rewards.ipynb #c19f74f4
@@ -150,31 +157,39 @@ def build_rewards(specs: Sequence[RewardSpec | dict]) -> tuple[list[Callable], l
         try: fn = make_reward(spec.name, **(spec.params or {}))
         except (ValueError, TypeError) as e: raise RecipeError(f"rewards[{i}]: {e}") from e
         w = _finite(spec.weight)
-        if w is None: raise RecipeError(f"rewards[{i}] ({spec.name}): weight must be a finite number, not {spec.weight!r}")
+        if w is None: raise RecipeError(f"rewards[{i}] ({spec.name}): weight must be a finite number, not "
+                                        f"{spec.weight!r}")
         seen[spec.name] += 1
         if seen[spec.name] > 1: fn.__name__ = fn.__qualname__ = f"{spec.name}_{seen[spec.name]}"
         funcs.append(fn); weights.append(w)
     return funcs, weights
 
 # %% ../nbs/02_rewards.ipynb #fa9bfd2d
-def _graded(completions, kwargs: dict, reward: str, gold_column: str, timeout: float, total_timeout, grading: dict) -> list[Grade]:
+def _graded(completions, kwargs: dict, reward: str, gold_column: str, timeout: float, total_timeout,
+            grading: dict) -> list[Grade]:
     "Grades of a batch of completions against the gold column, logging outcome fractions through TRL's hooks."
     golds = _column(kwargs, gold_column, len(completions), reward)
-    grades = grade([completion_text(c) for c in completions], golds, timeout=timeout, total_timeout=total_timeout, **grading)
+    grades = grade([completion_text(c) for c in completions], golds, timeout=timeout, total_timeout=total_timeout,
+                   **grading)
     counts, n = Counter(g.status for g in grades), max(1, len(grades))
     log_metric, log_extra = kwargs.get("log_metric"), kwargs.get("log_extra")
     if callable(log_metric):
-        for s in ("timeout", "no_answer", "unparsable_answer", "unparsable_gold"): log_metric(f"answers/{s}_frac", counts[s] / n)
+        for s in ("timeout", "no_answer", "unparsable_answer", "unparsable_gold"): log_metric(f"answers/{s}_frac",
+                                                                                              counts[s] / n)
     if callable(log_extra): log_extra(f"{reward}_status", [g.status for g in grades])
     return grades
 
 def _check_grading(grading: dict, timeout, total_timeout, unusable_gold=None):
     "Parameters shared by the rewards that grade answers, checked at build time."
     GradeOptions(**grading)  # raises naming a bad value
-    if not (isinstance(timeout, (int, float)) and timeout > 0): raise RewardConfigError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    if not (isinstance(timeout,
+                       (int,
+                        float)) and timeout > 0): raise RewardConfigError(f"timeout must be a positive number of "
+                                                                          f"seconds, not {timeout!r}")
     if total_timeout is not None and not (isinstance(total_timeout, (int, float)) and total_timeout > 0):
         raise RewardConfigError(f"total_timeout must be a positive number of seconds or null, not {total_timeout!r}")
-    if unusable_gold is not None and _finite(unusable_gold) is None: raise RewardConfigError(f"unusable_gold must be a number or null, not {unusable_gold!r}")
+    if unusable_gold is not None and _finite(unusable_gold) is None: raise RewardConfigError(f"unusable_gold must be a "
+                                                                                             f"number or null, not {unusable_gold!r}")
 
 @register_reward("accuracy")
 def make_accuracy_reward(gold_column: str = "answer",  # dataset column holding the gold answer (a string or a list of alternatives)
@@ -241,7 +256,9 @@ _STEP_RE = re.compile(r"(Step \d+:|^\d+\.|\n-|\n\*|First,|Second,|Next,|Finally,
 @register_reward("reasoning_steps")
 def make_reasoning_steps_reward(min_steps: int = 3):  # step markers for full credit
     "min(1, step markers / min_steps)."
-    if not (isinstance(min_steps, int) and min_steps >= 1): raise RewardConfigError(f"min_steps must be a positive integer, not {min_steps!r}")
+    if not (isinstance(min_steps,
+                       int) and min_steps >= 1): raise RewardConfigError(f"min_steps must be a positive integer, not "
+                                                                         f"{min_steps!r}")
     def reasoning_steps(completions, **kwargs):
         return [min(1.0, len(_STEP_RE.findall(completion_text(c))) / min_steps) for c in completions]
     return reasoning_steps
@@ -269,15 +286,19 @@ def make_cosine_reward(min_value_wrong: float = 0.0,  # reward of a wrong answer
                        **grading):
     "Accuracy scaled by length on a cosine schedule; the defaults are the paper's Experiment 3."
     if unit not in ("chars", "tokens"): raise RewardConfigError(f"unit must be 'chars' or 'tokens', not {unit!r}")
-    if not (isinstance(max_len, (int, float)) and max_len > 0): raise RewardConfigError(f"max_len must be positive, not {max_len!r}")
-    for k, v in dict(min_value_wrong=min_value_wrong, max_value_wrong=max_value_wrong, min_value_correct=min_value_correct, max_value_correct=max_value_correct).items():
+    if not (isinstance(max_len,
+                       (int,
+                        float)) and max_len > 0): raise RewardConfigError(f"max_len must be positive, not {max_len!r}")
+    for k, v in dict(min_value_wrong=min_value_wrong, max_value_wrong=max_value_wrong,
+                     min_value_correct=min_value_correct, max_value_correct=max_value_correct).items():
         if _finite(v) is None: raise RewardConfigError(f"{k} must be a number, not {v!r}")
     _check_grading(grading, timeout, total_timeout, unusable_gold)
     def cosine(completions, **kwargs):
         grades = _graded(completions, kwargs, "cosine", gold_column, timeout, total_timeout, grading)
         lengths = _lengths(completions, kwargs, unit, "cosine")
         return [unusable_gold if g.correct is None else
-                cosine_scale(n, bool(g.correct), max_len, min_value_wrong, max_value_wrong, min_value_correct, max_value_correct, clip_length)
+                cosine_scale(n, bool(g.correct), max_len, min_value_wrong, max_value_wrong, min_value_correct,
+                             max_value_correct, clip_length)
                 for g, n in zip(grades, lengths)]
     return cosine
 
@@ -293,8 +314,11 @@ def ngram_units(text: str) -> list[str]:
 def make_repetition_penalty_reward(ngram_size: int = 3,  # words per n-gram (a character of Chinese, Japanese, Thai... is a word)
                                    max_penalty: float = -1.0):  # penalty of a completion that is one n-gram repeated (<= 0)
     "max_penalty × the share of repeated word n-grams."
-    if not (isinstance(ngram_size, int) and ngram_size >= 1): raise RewardConfigError(f"ngram_size must be a positive integer, not {ngram_size!r}")
-    if _finite(max_penalty) is None or max_penalty > 0: raise RewardConfigError(f"max_penalty must be a number <= 0, not {max_penalty!r}")
+    if not (isinstance(ngram_size,
+                       int) and ngram_size >= 1): raise RewardConfigError(f"ngram_size must be a positive integer, not "
+                                                                          f"{ngram_size!r}")
+    if _finite(max_penalty) is None or max_penalty > 0: raise RewardConfigError(f"max_penalty must be a number <= 0, "
+                                                                                f"not {max_penalty!r}")
     def repetition_penalty(completions, **kwargs):
         out = []
         for c in completions:
@@ -317,7 +341,9 @@ def make_length_reward(unit: str = "chars",  # "chars" or "tokens" (TRL's comple
         grades = _graded(completions, kwargs, "length", gold_column, timeout, total_timeout, grading)
         lengths = _lengths(completions, kwargs, unit, "length")
         prompts = kwargs.get("prompts")
-        keys = [repr(p) for p in prompts] if isinstance(prompts, (list, tuple)) and len(prompts) == len(completions) else [""] * len(completions)
+        keys = [repr(p) for p in prompts] if isinstance(prompts,
+                                                        (list,
+                                                         tuple)) and len(prompts) == len(completions) else [""] * len(completions)
         lo, hi = {}, {}
         for k, n in zip(keys, lengths): lo[k], hi[k] = min(lo.get(k, n), n), max(hi.get(k, n), n)
         out = []
@@ -336,7 +362,8 @@ def make_overlong_reward(max_length: int = 3584,  # the completion length cap L_
     "DAPO's soft overlong penalty: 0, then linearly down to -1 over the last cache_length before max_length."
     if unit not in ("chars", "tokens"): raise RewardConfigError(f"unit must be 'chars' or 'tokens', not {unit!r}")
     if not (isinstance(max_length, int) and isinstance(cache_length, int) and 0 < cache_length <= max_length):
-        raise RewardConfigError(f"need integers 0 < cache_length <= max_length, got cache_length={cache_length!r}, max_length={max_length!r}")
+        raise RewardConfigError(f"need integers 0 < cache_length <= max_length, got cache_length={cache_length!r}, "
+                                f"max_length={max_length!r}")
     start = max_length - cache_length
     def overlong(completions, **kwargs):
         return [0.0 if n <= start else -1.0 if n > max_length else (start - n) / cache_length
@@ -391,7 +418,8 @@ def make_language_consistency_reward(script: str | None = None):  # target scrip
         out = []
         for i, c in enumerate(completions):
             if script: target = {script}
-            elif isinstance(prompts, (list, tuple)) and i < len(prompts): target = prompt_scripts(prompt_text(prompts[i]))
+            elif isinstance(prompts,
+                            (list, tuple)) and i < len(prompts): target = prompt_scripts(prompt_text(prompts[i]))
             else: target = {"Latin"}
             counts = script_counts(completion_text(c))
             total = sum(counts.values())

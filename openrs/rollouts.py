@@ -52,15 +52,18 @@ class RolloutSampling:
     def __post_init__(self):
         if self.max_new_tokens < 1: raise ValueError(f"max_new_tokens must be at least 1, not {self.max_new_tokens}")
         if not self.eos_token_ids: raise ValueError("eos_token_ids is empty: a completion could never stop")
-        if len(self.eos_token_ids) > 8: raise ValueError(f"at most 8 end-of-sequence tokens, not {len(self.eos_token_ids)}")
-        if self.do_sample and self.temperature <= 0: raise ValueError(f"temperature must be > 0 when sampling, not {self.temperature}")
+        if len(self.eos_token_ids) > 8: raise ValueError(f"at most 8 end-of-sequence tokens, not "
+                                                         f"{len(self.eos_token_ids)}")
+        if self.do_sample and self.temperature <= 0: raise ValueError(f"temperature must be > 0 when sampling, not "
+                                                                      f"{self.temperature}")
         if not 0 < self.top_p <= 1: raise ValueError(f"top_p must be in (0, 1], not {self.top_p}")
         if self.top_k < 0: raise ValueError(f"top_k must be >= 0, not {self.top_k}")
 
     @property
     def key(self) -> tuple:
         "What a recorded decode step depends on; everything else lives in tensors."
-        return (self.do_sample, self.temperature, self.top_k, self.top_p, self.min_p, len(self.eos_token_ids), self.min_new_tokens > 0)
+        return (self.do_sample, self.temperature, self.top_k, self.top_p, self.min_p, len(self.eos_token_ids),
+                self.min_new_tokens > 0)
 
 _NEUTRAL_GENERATION = dict(  # GenerationConfig options the decoder does not implement, with their neutral values
     repetition_penalty=1.0, encoder_repetition_penalty=1.0, no_repeat_ngram_size=0, bad_words_ids=None, suppress_tokens=None,
@@ -110,7 +113,8 @@ def sample_tokens(logits: torch.Tensor, s: RolloutSampling, method: str = "expon
     if not s.do_sample: return logits.argmax(-1)
     probs = logits.softmax(-1)
     if method == "multinomial": return torch.multinomial(probs, 1).squeeze(1)  # transformers' draw, same random stream
-    if method != "exponential": raise ValueError(f"unknown sampling method {method!r}: use 'exponential' or 'multinomial'")
+    if method != "exponential": raise ValueError(f"unknown sampling method {method!r}: use 'exponential' or "
+                                                 f"'multinomial'")
     return (probs / torch.empty_like(probs).exponential_(1)).argmax(-1)
 
 # %% ../nbs/02a_rollouts.ipynb #d9347978
@@ -141,21 +145,27 @@ def unsupported_reason(model) -> str | None:
     "Why the static decoder cannot run `model`, or `None` if it can (Llama-family decoders with plain linear layers)."
     cfg = getattr(model, "config", None)
     if cfg is None: return "not a transformers model"
-    if getattr(model, "peft_config", None) is not None: return "PEFT/LoRA adapters are not applied by the static decoder"
+    if getattr(model, "peft_config",
+               None) is not None: return "PEFT/LoRA adapters are not applied by the static decoder"
     if cfg.model_type not in SUPPORTED_MODEL_TYPES: return f"model type {cfg.model_type!r} is not one of {', '.join(SUPPORTED_MODEL_TYPES)}"
     inner = getattr(model, "model", None)
-    if inner is None or not hasattr(inner, "layers") or not hasattr(model, "lm_head"): return "unexpected module layout (no model.layers or lm_head)"
+    if inner is None or not hasattr(inner, "layers") or not hasattr(model,
+                                                                    "lm_head"): return "unexpected module layout (no model.layers or lm_head)"
     sliding = set(getattr(cfg, "layer_types", None) or ["full_attention"]) != {"full_attention"}
-    if sliding or (getattr(cfg, "sliding_window", None) and getattr(cfg, "use_sliding_window", cfg.model_type == "mistral")):
+    if sliding or (getattr(cfg, "sliding_window", None) and getattr(cfg, "use_sliding_window",
+                                                                    cfg.model_type == "mistral")):
         return "sliding-window attention is not implemented by the static decoder"
     rope = getattr(getattr(inner, "rotary_emb", None), "rope_type", None)
-    if rope not in ("default", "linear", "llama3", "yarn"): return f"rope type {rope!r} is not implemented by the static decoder"
-    if getattr(cfg, "hidden_act", None) not in ("silu", "gelu", "gelu_pytorch_tanh", "relu"): return f"activation {cfg.hidden_act!r} is not implemented"
+    if rope not in ("default", "linear", "llama3",
+                    "yarn"): return f"rope type {rope!r} is not implemented by the static decoder"
+    if getattr(cfg, "hidden_act", None) not in ("silu", "gelu", "gelu_pytorch_tanh",
+                                                "relu"): return f"activation {cfg.hidden_act!r} is not implemented"
     for layer in inner.layers:
         a, m = layer.self_attn, layer.mlp
         for lin in (a.q_proj, a.k_proj, a.v_proj, a.o_proj, m.gate_proj, m.up_proj, m.down_proj, model.lm_head):
             if type(lin) is not torch.nn.Linear: return f"{type(lin).__name__} layers (quantised or adapted) are not implemented by the static decoder"
-        if any(l.bias is not None for l in (m.gate_proj, m.up_proj, m.down_proj)): return "MLP biases are not implemented by the static decoder"
+        if any(l.bias is not None for l in (m.gate_proj, m.up_proj,
+                                            m.down_proj)): return "MLP biases are not implemented by the static decoder"
     return None
 
 def layer_weights(model) -> list[LayerWeights]:
@@ -164,7 +174,8 @@ def layer_weights(model) -> list[LayerWeights]:
     for layer in model.model.layers:
         a, m = layer.self_attn, layer.mlp
         qn, kn = getattr(a, "q_norm", None), getattr(a, "k_norm", None)
-        out.append(LayerWeights(layer.input_layernorm.weight, a.q_proj.weight, a.q_proj.bias, a.k_proj.weight, a.k_proj.bias,
+        out.append(LayerWeights(layer.input_layernorm.weight, a.q_proj.weight, a.q_proj.bias, a.k_proj.weight,
+                                a.k_proj.bias,
                                 a.v_proj.weight, a.v_proj.bias, a.o_proj.weight, a.o_proj.bias,
                                 None if qn is None else qn.weight, None if kn is None else kn.weight,
                                 layer.post_attention_layernorm.weight, m.gate_proj.weight, m.up_proj.weight, m.down_proj.weight))
@@ -302,13 +313,16 @@ class StaticDecoder:
         R, L, N = max(rows, R), max(length, L), max(new, N)
         self._graphs.clear(); self.kv = self.buf = None; self._cap = (0, 0, 0)
         if self.device.type == "cuda": torch.cuda.empty_cache()
-        with torch.inference_mode(False): self._allocate(R, L, N)  # plain tensors, usable from no_grad and inference_mode alike
+        with torch.inference_mode(False): self._allocate(R, L,
+                                                         N)  # plain tensors, usable from no_grad and inference_mode alike
         self._cap = (R, L, N)
 
     def _allocate(self, R: int, L: int, N: int):
         dev, shape = self.device, (R, self.n_kv, L, self.head_dim)
-        self.kv = [(torch.zeros(shape, device=dev, dtype=self.dtype), torch.zeros(shape, device=dev, dtype=self.dtype)) for _ in self.layers]
-        cos, sin = self.model.model.rotary_emb(torch.zeros(1, device=dev, dtype=self.dtype), torch.arange(L, device=dev)[None])
+        self.kv = [(torch.zeros(shape, device=dev, dtype=self.dtype),
+                    torch.zeros(shape, device=dev, dtype=self.dtype)) for _ in self.layers]
+        cos, sin = self.model.model.rotary_emb(torch.zeros(1, device=dev, dtype=self.dtype),
+                                               torch.arange(L, device=dev)[None])
         self.cos, self.sin = cos[0], sin[0]  # (L, D) rotary tables, read by position
         z = lambda *s, dtype=torch.long: torch.zeros(*s, device=dev, dtype=dtype)
         self.buf = dict(tokens=z(R), pos=z(R), slot=z(1), step=z(1), min_new=z(1), valid=z(R, L, dtype=torch.bool),
@@ -325,7 +339,8 @@ class StaticDecoder:
         cos, sin = self.cos[pos], self.sin[pos]
         causal = torch.ones(P, P, device=self.device, dtype=torch.bool).tril()
         # a padding position attends to itself, so no query row is fully masked (its NaN would reach the cache)
-        allowed = ((causal & mask[:, None, :]) | torch.eye(P, device=self.device, dtype=torch.bool))[:, None]  # (B, 1, P, P)
+        allowed = ((causal & mask[:, None, :]) | torch.eye(P, device=self.device, dtype=torch.bool))[:,
+                                                                                                     None]  # (B, 1, P, P)
         attn_mask = torch.zeros(allowed.shape, device=self.device, dtype=self.dtype).masked_fill_(~allowed, -math.inf)
         for w, (kc, vc) in zip(self.layers, self.kv):
             q, k, v = attn_in(w, h, cos, sin, self.n_heads, self.n_kv, self.head_dim, self.eps, self.qk_eps)
@@ -353,14 +368,16 @@ class StaticDecoder:
         slot, pos = b["slot"], b["pos"][:B]
         b["valid"][:B].index_fill_(1, slot, True)
         valid = b["valid"][:B, None, None, :kv_len]  # (B, 1, 1, kv_len)
-        mask = torch.zeros(valid.shape, device=self.device, dtype=self.dtype).masked_fill_(~valid, -math.inf)  # additive, made once per step
+        mask = torch.zeros(valid.shape, device=self.device, dtype=self.dtype).masked_fill_(~valid,
+                                                                                           -math.inf)  # additive, made once per step
         h = F.embedding(b["tokens"][:B, None], self.embed_w)  # (B, 1, H)
         cos, sin = self.cos[pos][:, None], self.sin[pos][:, None]  # (B, 1, D)
         for w, (kc, vc) in zip(self.layers, self.kv):
             q, k, v = self._attn_in(w, h, cos, sin, self.n_heads, self.n_kv, self.head_dim, self.eps, self.qk_eps)
             kc, vc = kc[:B], vc[:B]
             kc.index_copy_(2, slot, k); vc.index_copy_(2, slot, v)
-            h = self._attn_out(w, h, attend(q, kc[:, :, :kv_len], vc[:, :, :kv_len], mask, self.scale), self.act, self.eps)
+            h = self._attn_out(w, h, attend(q, kc[:, :, :kv_len], vc[:, :, :kv_len], mask, self.scale), self.act,
+                               self.eps)
         b["step"].add_(1)
         self._emit(self._logits(h[:, -1]), s, B)
         pos.add_(1); slot.add_(1)
@@ -370,7 +387,8 @@ class StaticDecoder:
         try: self._decode_step(s, B, kv_len)
         except Exception as e:  # raised in layer 0, before any counter moved, so the step can be redone
             if self._attn_in is attn_in: raise
-            warnings.warn(f"the compiled decode step failed ({type(e).__name__}: {e}); the static decoder runs uncompiled")
+            warnings.warn(f"the compiled decode step failed ({type(e).__name__}: {e}); the static decoder runs "
+                          f"uncompiled")
             self._attn_in, self._attn_out, self.compile = attn_in, attn_out_mlp, False
             self._decode_step(s, B, kv_len)
 
@@ -380,14 +398,16 @@ class StaticDecoder:
         if key not in self._graphs:
             try: self._graphs[key] = self._capture(s, B, kv_len)
             except Exception as e:  # the buffers are restored: decode this call and the next ones without graphs
-                warnings.warn(f"recording a decode step as a CUDA graph failed ({type(e).__name__}: {e}); decoding without graphs")
+                warnings.warn(f"recording a decode step as a CUDA graph failed ({type(e).__name__}: {e}); decoding "
+                              f"without graphs")
                 self.cuda_graphs = False
                 return self._safe_step(s, B, kv_len)
         self._graphs[key].replay()
 
     def _capture(self, s: RolloutSampling, B: int, kv_len: int):
         "Record one decode step as a CUDA graph, after two warm-up steps on a side stream (as PyTorch asks) whose effects are undone."
-        saved = {k: v.clone() for k, v in self.buf.items()}  # the cache slots the warm-up writes are rewritten before being read
+        saved = {k: v.clone() for k,
+                 v in self.buf.items()}  # the cache slots the warm-up writes are rewritten before being read
         cuda = self.device.type == "cuda"
         try:
             stream = torch.cuda.Stream() if cuda else None
@@ -398,14 +418,16 @@ class StaticDecoder:
             if not cuda: return _EagerGraph(lambda: self._decode_step(s, B, kv_len))
             if self._pool is None: self._pool = torch.cuda.graph_pool_handle()  # one memory pool: a step's temporaries die with it
             g = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(g, pool=self._pool, capture_error_mode="thread_local"): self._decode_step(s, B, kv_len)
+            with torch.cuda.graph(g, pool=self._pool, capture_error_mode="thread_local"): self._decode_step(s, B,
+                                                                                                            kv_len)
             return g
         finally:
             for k, v in saved.items(): self.buf[k].copy_(v)
 
     def generate(self, prompt_ids: Sequence[Sequence[int]], sampling: RolloutSampling) -> list[list[int]]:
         "Completion token ids for each prompt, cut after the first end-of-sequence token (kept)."
-        with torch.no_grad(), torch.autocast(self.device.type, enabled=False): return self._generate(prompt_ids, sampling)
+        with torch.no_grad(), torch.autocast(self.device.type, enabled=False): return self._generate(prompt_ids,
+                                                                                                     sampling)
 
     def _generate(self, prompt_ids, s: RolloutSampling):
         if not len(prompt_ids): return []
@@ -415,7 +437,8 @@ class StaticDecoder:
         n, N = len(prompt_ids), s.max_new_tokens
         B = batch_bucket(n) if (self.cuda_graphs or self.compile) else n  # bucket only where shapes are specialised
         P = round_up(max(map(len, prompt_ids)), self.prompt_multiple)
-        chunk = round_up(-(-(P + N) // self.max_graphs), self.kv_chunk)  # a multiple of kv_chunk, at most max_graphs per batch bucket
+        chunk = round_up(-(-(P + N) // self.max_graphs),
+                         self.kv_chunk)  # a multiple of kv_chunk, at most max_graphs per batch bucket
         L = round_up(P + N, chunk)
         self._ensure_capacity(B, L, N)
         rows = list(prompt_ids) + [prompt_ids[0]] * (B - n)
@@ -440,7 +463,8 @@ class StaticDecoder:
         eos = set(s.eos_token_ids)
         comps = [row[:next((i + 1 for i, t in enumerate(row) if t in eos), len(row))] for row in out]
         mode = ("cuda-graphs" if self.cuda_graphs else "eager") + ("+compile" if self.compile else "")
-        self.stats = DecodeStats(rows=n, batch=B, prompt_len=P, steps=steps, tokens=sum(map(len, comps)), prefill_s=t1 - t0,
+        self.stats = DecodeStats(rows=n, batch=B, prompt_len=P, steps=steps, tokens=sum(map(len, comps)),
+                                 prefill_s=t1 - t0,
                                  decode_s=t2 - t1, graphs=len(self._graphs), mode=mode)
         return comps
 
@@ -451,7 +475,8 @@ class StaticDecoder:
 def rollout_sampling(sampling: SamplingConfig, eos_ids, pad_id: int) -> RolloutSampling:
     "The `RolloutSampling` of an `openrs.generation.SamplingConfig` (temperature 0 is greedy)."
     greedy = sampling.temperature == 0
-    return RolloutSampling(max_new_tokens=sampling.max_new_tokens, eos_token_ids=tuple(sorted(eos_ids)), pad_token_id=pad_id,
+    return RolloutSampling(max_new_tokens=sampling.max_new_tokens, eos_token_ids=tuple(sorted(eos_ids)),
+                           pad_token_id=pad_id,
                            do_sample=not greedy, temperature=1.0 if greedy else sampling.temperature,
                            top_p=1.0 if greedy else sampling.top_p)
 
@@ -482,19 +507,23 @@ class FastRolloutMixin:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         later = cls.__mro__[cls.__mro__.index(FastRolloutMixin) + 1:]
-        if hasattr(cls, "train") and not any("_generate_single_turn" in vars(c) for c in later):  # a trainer the mixin would not reach
-            warnings.warn(f"{cls.__name__}: no base class defines `_generate_single_turn` (TRL 1.16's generation method), "
+        if hasattr(cls,
+                   "train") and not any("_generate_single_turn" in vars(c) for c in later):  # a trainer the mixin would not reach
+            warnings.warn(f"{cls.__name__}: no base class defines `_generate_single_turn` (TRL 1.16's generation "
+                          f"method), "
                           "so FastRolloutMixin overrides nothing; list it before trl.GRPOTrainer, and check the TRL version")
 
     def fast_rollout_refusal(self, images=None, multimodal_fields=None) -> str | None:
         "Why a generation call cannot use the static decoder, or `None` if it can."
         if not self.fast_rollouts: return "fast_rollouts is False"
         if getattr(self, "use_vllm", False): return "vLLM generation is configured"
-        if getattr(self, "use_transformers_continuous_batching", False) or getattr(self.args, "use_transformers_paged", False):
+        if getattr(self, "use_transformers_continuous_batching", False) or getattr(self.args, "use_transformers_paged",
+                                                                                   False):
             return "transformers' paged generation is configured"
         if images is not None or multimodal_fields: return "prompts carry images or other multimodal inputs"
         state = self.accelerator.state
-        if getattr(getattr(state, "deepspeed_plugin", None), "zero_stage", 0) == 3: return "DeepSpeed ZeRO-3 shards the weights"
+        if getattr(getattr(state, "deepspeed_plugin", None), "zero_stage",
+                   0) == 3: return "DeepSpeed ZeRO-3 shards the weights"
         if getattr(state, "fsdp_plugin", None) is not None: return "FSDP shards the weights"
         why = unsupported_reason(self.accelerator.unwrap_model(self.model_wrapped))
         return why or sampling_from_generation_config(self.generation_config)[1]
@@ -504,11 +533,14 @@ class FastRolloutMixin:
         if why is not None:
             warned = self.__dict__.setdefault("_fast_rollout_warned", set())
             if why not in warned and self.fast_rollouts:
-                warned.add(why); warnings.warn(f"openrs fast rollouts are off for this call ({why}); TRL generates instead")
-            return super()._generate_single_turn(prompt_ids, images, multimodal_fields, num_generations, has_tool_images)
+                warned.add(why); warnings.warn(f"openrs fast rollouts are off for this call ({why}); TRL generates "
+                                               f"instead")
+            return super()._generate_single_turn(prompt_ids, images, multimodal_fields, num_generations,
+                                                 has_tool_images)
         model = self.accelerator.unwrap_model(self.model_wrapped)
         dec = self.__dict__.get("_fast_rollout_decoder")
-        if dec is None or dec.model is not model: dec = self._fast_rollout_decoder = StaticDecoder(model, **self.fast_rollout_options)
+        if dec is None or dec.model is not model: dec = self._fast_rollout_decoder = StaticDecoder(model,
+                                                                                                   **self.fast_rollout_options)
         completion_ids = dec.generate(prompt_ids, sampling_from_generation_config(self.generation_config)[0])
         mode = "train" if self.model.training else "eval"
         self._metrics[mode]["rollouts/decode_tokens_per_s"].append(dec.stats.decode_tokens_per_s)

@@ -31,7 +31,8 @@ def percentile_interval(draws: Sequence[float], level: float = 0.95) -> tuple[fl
     lo, hi = np.quantile(np.asarray(draws, dtype=float), [(1 - level) / 2, (1 + level) / 2])
     return float(lo), float(hi)
 
-def bootstrap_ci(scores: Sequence[float], level: float = 0.95, n_boot: int = 10_000, seed: int = 0) -> tuple[float, float]:
+def bootstrap_ci(scores: Sequence[float], level: float = 0.95, n_boot: int = 10_000, seed: int = 0) -> tuple[float,
+                                                                                                             float]:
     "Percentile bootstrap interval of the mean of per-problem scores, resampling problems."
     return percentile_interval(bootstrap_means(scores, n_boot, seed), level)
 

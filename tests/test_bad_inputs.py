@@ -42,11 +42,14 @@ def make_fixtures(d: Path) -> dict:
     write_jsonl(d / "bad.jsonl", [{"id": "a", "problem": "What is 2+3?"}])
     (d / "gz.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
     run = d / "run"; run.mkdir()
-    (run / RUN_FILE).write_text(json.dumps({"recipe": {"model": {"name_or_path": "tiny"}, "grpo": {"max_completion_length": 8}}}))
-    write_jsonl(run / "metrics.jsonl", [{"step": s, "loss": 0.1 * s, "reward": 0.5, "accuracy": 0.25} for s in (1, 2, 3)])
+    (run / RUN_FILE).write_text(json.dumps({"recipe": {"model": {"name_or_path": "tiny"},
+                                                       "grpo": {"max_completion_length": 8}}}))
+    write_jsonl(run / "metrics.jsonl",
+                [{"step": s, "loss": 0.1 * s, "reward": 0.5, "accuracy": 0.25} for s in (1, 2, 3)])
     (d / "badrun").mkdir(); (d / "badrun" / "metrics.jsonl").write_text('{"step": 1, "loss"\n')
     trained = d / "trained"; (trained / "checkpoint-1").mkdir(parents=True)  # what resuming needs to find
-    (trained / RUN_FILE).write_text(json.dumps({"recipe": dataclasses.asdict(load_recipe(d / "tiny.yaml"))}, default=str))
+    (trained / RUN_FILE).write_text(json.dumps({"recipe": dataclasses.asdict(load_recipe(d / "tiny.yaml"))},
+                                               default=str))
     ro = d / "ro"; ro.mkdir(); os.chmod(ro, 0o555)
     if _writable(ro):  # root writes anywhere: a system directory no one may write in, if there is one
         ro = Path("/sys") if Path("/sys").is_dir() and not _writable(Path("/sys")) else None
@@ -117,7 +120,8 @@ def test_the_table_covers_every_command():
     assert all(set(r) <= {"run", "says", "lead", "limit"} and r["says"] for r in ROWS)
 
 
-SUBPROCESS_ROWS = ["recipes --kind trian", "eval tiny --k 0", "data build open_rs_clean --out {d}/afile", "report {d}/run --out {d}/afile"]
+SUBPROCESS_ROWS = ["recipes --kind trian", "eval tiny --k 0", "data build open_rs_clean --out {d}/afile",
+                   "report {d}/run --out {d}/afile"]
 
 
 @pytest.mark.parametrize("run", SUBPROCESS_ROWS)
@@ -125,7 +129,8 @@ def test_a_real_process_prints_one_line(run, places, tmp_path):
     "What a user sees: exit status 2 and exactly one line on stderr, nothing on stdout."
     row = next(r for r in ROWS if r["run"] == run)
     code = "import sys; from openrs.cli import main; sys.exit(main(sys.argv[1:]))"
-    p = subprocess.run([sys.executable, "-c", code, *shlex.split(fill(run, places))], cwd=tmp_path, capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-c", code, *shlex.split(fill(run, places))], cwd=tmp_path,
+                       capture_output=True, text=True,
                        timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
     lines = [x for x in p.stderr.splitlines() if x.strip() and "[WARNING]" not in x]  # DeepSpeed's import-time notice, if installed
     assert p.returncode == 2 and len(lines) == 1 and not p.stdout, (p.returncode, p.stdout, p.stderr)

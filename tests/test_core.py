@@ -11,7 +11,8 @@ from openrs.core import (SHIPPED_SETS, RecipeError, load_recipe, load_shipped, m
 def sources_md_row_counts() -> dict[str, int]:
     "Row counts from the file tables of the shipped SOURCES.md: {'eval/aime24.jsonl': 30, ...}."
     text = (package_dir() / "data" / "SOURCES.md").read_text()
-    return {m[0]: int(m[1].replace(",", "")) for m in re.findall(r"^\| `([a-z]+/[\w.]+\.jsonl)` \| ([\d,]+) \|", text, flags=re.M)}
+    return {m[0]: int(m[1].replace(",", "")) for m in re.findall(r"^\| `([a-z]+/[\w.]+\.jsonl)` \| ([\d,]+) \|", text,
+                                                                 flags=re.M)}
 
 
 def test_sources_md_lists_every_shipped_file():
@@ -32,7 +33,8 @@ def test_tiny_model_generates_from_a_shipped_problem():
     path = tiny_model_path()
     tok, model = load_tokenizer(path), load_model(path)
     problem = load_shipped("amc23")[0]["problem"]
-    inputs = tok.apply_chat_template(make_conversation(problem), add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    inputs = tok.apply_chat_template(make_conversation(problem), add_generation_prompt=True, return_tensors="pt",
+                                     return_dict=True)
     assert tok.decode(inputs["input_ids"][0]).endswith("<｜Assistant｜><think>\n")
     torch.manual_seed(0)
     out = model.generate(**inputs, max_new_tokens=10, do_sample=True, pad_token_id=tok.pad_token_id)
@@ -42,7 +44,8 @@ def test_tiny_model_generates_from_a_shipped_problem():
 def test_misspelled_recipe_key_is_named(tmp_path):
     p = tmp_path / "exp.yaml"
     p.write_text("model:\n  name_or_path: tiny\ngrpo:\n  num_generation: 4\n")
-    with pytest.raises(RecipeError, match=r"exp.yaml: grpo: unknown key 'num_generation'; did you mean 'num_generations'\?"):
+    with pytest.raises(RecipeError,
+                       match=r"exp.yaml: grpo: unknown key 'num_generation'; did you mean 'num_generations'\?"):
         load_recipe(p)
 
 
@@ -50,7 +53,8 @@ def test_misspelled_recipe_key_is_named(tmp_path):
 def test_paper_recipes_state_the_paper_settings(name):
     r = load_recipe(name)
     g = r.grpo
-    assert (g["learning_rate"], g["beta"], g["num_generations"], g["temperature"], g["loss_type"]) == (1e-6, 0.04, 6, 0.7, "bnpo")
+    assert (g["learning_rate"], g["beta"], g["num_generations"], g["temperature"], g["loss_type"]) == (1e-6, 0.04, 6,
+                                                                                                       0.7, "bnpo")
     assert (g["per_device_train_batch_size"], g["gradient_accumulation_steps"], g["save_steps"]) == (6, 4, 50)
     assert g["max_completion_length"] == (4096 if name == "open_rs1" else 3584)
     assert r.data.max_prompt_tokens == 512

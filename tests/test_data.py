@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from openrs.core import DataConfig, DataError, load_tokenizer, read_jsonl, write_jsonl
-from openrs.data import (DataWarning, build_mix, build_recipe_cached, build_train_dataset, data_cli, find_duplicates, load_data_recipe, load_problems,
+from openrs.data import (DataWarning, build_mix, build_recipe_cached, build_train_dataset, data_cli, find_duplicates,
+                         load_data_recipe, load_problems,
                          normalize_problem, problem_words, ngrams)
 
 KNOWN_MATH500 = {"test/counting_and_probability/525", "test/intermediate_algebra/1849", "test/intermediate_algebra/966",
@@ -32,7 +33,8 @@ def test_open_rs_clean_funnel(clean):
         ("decontaminate", 6666, 6640), ("draw counts", 6640, 6640)], clean["funnel"]
     assert stages["load"]["reasons"] == {"no answer and no \\boxed{} in the solution": 1}
     assert stages["gold answers"]["reasons"] == {"math-verify finds no expression in it": 84}
-    assert stages["dedup"]["reasons"] == {"duplicate (verbatim)": 138, "conflicting answers": 68, "duplicate (normalised)": 43}
+    assert stages["dedup"]["reasons"] == {"duplicate (verbatim)": 138, "conflicting answers": 68,
+                                          "duplicate (normalised)": 43}
     assert stages["decontaminate"]["reasons"] == {"overlaps math500": 15, "overlaps olympiadbench": 11}
     assert Counter(r["component"] for r in clean["rows"]) == {"hard": 5682, "easy": 958}
     assert len({r["id"] for r in clean["rows"]}) == 6640
@@ -41,7 +43,8 @@ def test_open_rs_clean_funnel(clean):
 def test_open_rs_clean_duplicates_and_contamination(clean):
     "The 46 duplicate groups with different answers, and the known MATH-500 and OlympiadBench overlaps (SOURCES.md)."
     d = clean["report"]["stages"]["dedup"]
-    assert (d["groups"], d["duplicate_rows"], d["verbatim_duplicate_rows"], d["groups_with_different_answers"]) == (204, 219, 161, 46)
+    assert (d["groups"], d["duplicate_rows"], d["verbatim_duplicate_rows"],
+            d["groups_with_different_answers"]) == (204, 219, 161, 46)
     assert d["equivalent_answer_groups"] + len(d["conflicting_groups"]) == 46
     bm = clean["report"]["stages"]["decontaminate"]["benchmarks"]
     math500 = {p["eval_id"].removesuffix(".json") for p in bm["math500"]["pairs"]}
@@ -101,8 +104,10 @@ def test_cli_build(tmp_path, capsys):
 
 
 # Bad input: whatever the rows, a load either raises a DataError naming the file, or accounts for every row.
-values = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.text(max_size=20),
-                   st.lists(st.one_of(st.text(max_size=5), st.integers()), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+values = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+                   st.text(max_size=20),
+                   st.lists(st.one_of(st.text(max_size=5), st.integers()),
+                            max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 rows_strategy = st.lists(st.fixed_dictionaries({}, optional={"problem": values, "question": values, "answer": values,
                                                              "final_answer": values, "solution": values, "id": values}), min_size=1, max_size=12)
 

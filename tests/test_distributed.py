@@ -29,7 +29,8 @@ def deepspeed_cpu():
 
 def launch(*argv: str, env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
     "`openrs launch ARGV` in a subprocess (as a user runs it): no process of it may outlive it."
-    return subprocess.run([sys.executable, "-c", "import sys; from openrs.launch import launch_cli; sys.exit(launch_cli(sys.argv[1:]))", *argv],
+    return subprocess.run([sys.executable, "-c",
+                           "import sys; from openrs.launch import launch_cli; sys.exit(launch_cli(sys.argv[1:]))", *argv],
                           cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout)
 
 
@@ -53,7 +54,8 @@ def test_paper_recipe_two_steps_zero2_bf16(recipe, deepspeed_cpu, tmp_path):
     shards = json.loads((d / "rank0-shards.json").read_text())
     assert shards["engine"] == "DistributedType.DEEPSPEED" and shards["optimizer_state"] < 1.05 * shards["parameters"]  # half the moments
     g = load_recipe(recipe).grpo
-    assert (g["bf16"], g["activation_checkpointing"], g["beta"], g["num_generations"], g["gradient_accumulation_steps"]) == (True, True, 0.04, 6, 4)
+    assert (g["bf16"], g["activation_checkpointing"], g["beta"], g["num_generations"],
+            g["gradient_accumulation_steps"]) == (True, True, 0.04, 6, 4)
     run = json.loads((tmp_path / "run" / "run.json").read_text())
     assert run["recipe"]["grpo"]["lr_scheduler_type"] == "cosine_with_min_lr" and run["recipe"]["grpo"]["save_steps"] == 50
     assert "generation batch = 6 per device x 2 processes x 4 steps = 48 completions" in r.stdout
@@ -67,12 +69,14 @@ def test_paper_recipe_two_steps_zero2_bf16(recipe, deepspeed_cpu, tmp_path):
 def test_an_engine_accelerate_did_not_apply_stops_the_run(deepspeed_cpu, tmp_path):
     "`accelerate launch --cpu` with a DeepSpeed config starts one process without DeepSpeed: the process must refuse to train."
     from openrs.launch import ENGINE_VAR, config_path
-    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--config_file", str(config_path("zero2")), "--num_processes", "2",
+    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--config_file", str(config_path("zero2")),
+           "--num_processes", "2",
            "--main_process_port", str(free_port()), "--mixed_precision", "no", "-m", "openrs.launch", "train", "open_rs2", *TINY,
            "grpo.use_cpu=true", f"grpo.output_dir={tmp_path / 'run'}"]
     expect = {"engine": "deepspeed", "zero_stage": 2, "processes": 2, "cpu": True}
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600,
-                       env={**os.environ, ENGINE_VAR: json.dumps(expect), "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"})
+                       env={**os.environ, ENGINE_VAR: json.dumps(expect), "CUDA_VISIBLE_DEVICES": "",
+                            "OMP_NUM_THREADS": "1"})
     assert r.returncode != 0
     assert "the launch asked for deepspeed ZeRO-2 on 2 processes, but accelerate runs" in r.stderr, r.stderr[-3000:]
     assert " on 1: the accelerate config was not applied" in r.stderr

@@ -15,7 +15,8 @@ def test_page_opens_with_title_and_description(nb):
     first = json.loads(nb.read_text())["cells"][0]
     assert first["cell_type"] == "markdown"
     src = "".join(first["source"])
-    assert re.match(r"# \S", src) and "\n> " in src, f"{nb.name}: the first cell should be '# Title' then '> description'"
+    assert re.match(r"# \S",
+                    src) and "\n> " in src, f"{nb.name}: the first cell should be '# Title' then '> description'"
 
 
 def test_quarto_project_files_parse():

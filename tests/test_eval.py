@@ -24,7 +24,8 @@ def test_maj_at_k_estimates_the_mean_over_k_subsets(samples, data):
     answers = [a for a, _ in samples]
     correct = [a == "1" for a in answers]
     k = data.draw(st.integers(1, len(samples)))
-    exact = [majority_correct([answers[i] for i in s], [correct[i] for i in s]) for s in itertools.combinations(range(len(samples)), k)]
+    exact = [majority_correct([answers[i] for i in s],
+                              [correct[i] for i in s]) for s in itertools.combinations(range(len(samples)), k)]
     assert abs(maj_at_k(answers, correct, k, draws=1500) - sum(exact) / len(exact)) < 0.06
 
 
@@ -39,7 +40,8 @@ def test_pass_at_1_is_avg_at_k_and_bootstrap_brackets_the_mean():
 
 # Gold answers that no reader of openrs can compare answers with (math-verify reads no expression in them): those
 # problems are graded `unparsable_gold` (undecided, counted wrong) for every model, and the eval summary counts them.
-UNUSABLE_GOLDS = {"minerva": {"minerva-27"}, "olympiadbench": {"olympiadbench-1782", "olympiadbench-1965", "olympiadbench-2045"}}
+UNUSABLE_GOLDS = {"minerva": {"minerva-27"},
+                  "olympiadbench": {"olympiadbench-1782", "olympiadbench-1965", "olympiadbench-2045"}}
 
 
 @pytest.mark.parametrize("name", list(BENCHMARKS))
@@ -51,7 +53,8 @@ def test_every_gold_answer_boxed_is_graded_correct(name):
     for row in benchmark_rows(name):
         golds = b.gold(row) if isinstance(b.gold(row), list) else [b.gold(row)]
         usable = [g for g, problem in zip(golds, check_golds(golds)) if problem is None]
-        got = grade_completions(name, row, [f"Done.\n</think>\nThe answer is $\\boxed{{{(usable or golds)[0]}}}$."], timeout=10)[0]
+        got = grade_completions(name, row, [f"Done.\n</think>\nThe answer is $\\boxed{{{(usable or golds)[0]}}}$."],
+                                timeout=10)[0]
         if not usable:
             unusable.add(row["id"])
             if got["status"] != "unparsable_gold": wrong.append((row["id"], golds[0], got["status"]))
@@ -70,5 +73,6 @@ def test_unboxed_is_a_run_option_that_changes_verdicts_and_the_fingerprint():
     lit = dataclasses.replace(b, grading=EvalConfig("tiny", unboxed="latex+expr").grading())
     assert grade_completions(lit, row, prose)[0]["correct"] is True
     ident = {"digest": "x"}
-    assert config_fingerprint(EvalConfig("tiny"), ident) != config_fingerprint(EvalConfig("tiny", unboxed="latex+expr"), ident)
+    assert config_fingerprint(EvalConfig("tiny"),
+                              ident) != config_fingerprint(EvalConfig("tiny", unboxed="latex+expr"), ident)
     with pytest.raises(ValueError, match="unboxed must be one of"): EvalConfig("tiny", unboxed="prose")

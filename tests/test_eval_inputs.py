@@ -43,13 +43,15 @@ BAD = [  # (arguments, what the one line must say)
     (["tiny", "--benchmarks", "amc24"], "unknown benchmark 'amc24'. Did you mean 'amc23'?"),
     (["tiny", "--benchmarks", "{d}/missing.jsonl"], "missing.jsonl: no such problem file"),
     (["tiny", "--benchmarks", "{d}/bad.jsonl"], "bad.jsonl:1: field 'answer' must be a non-empty string (missing)"),
-    (["tiny", "--benchmarks", "aime24", "--k", "1", "--limit", "1"], "do not fit the model's context of 8192 tokens"),  # max_new_tokens 32768
+    (["tiny", "--benchmarks", "aime24", "--k", "1", "--limit", "1"],
+     "do not fit the model's context of 8192 tokens"),  # max_new_tokens 32768
     (["tiny", "--select-on", "{d}/dev.jsonl"], "--select-on chooses among checkpoints: give --checkpoints too"),
     (["{d}/run", "--checkpoints", "every:0"], "every:N's N must be an integer of at least 1, not 0"),
     (["{d}/run", "--checkpoints", "75"], "no checkpoint at step 75: the run has steps 0"),
     (["{d}/run", "--checkpoints", "last"], "use all, every:N (N at least 1) or a comma-separated list of steps"),
     (["{d}/run", "--checkpoints", "all", "--select-on", "aime24"], "aime24 is a test set"),
-    (["{d}/run", "--checkpoints", "all", "--select-on", "{d}/dev.jsonl"], "select on dev: not among the benchmarks evaluated"),
+    (["{d}/run", "--checkpoints", "all", "--select-on", "{d}/dev.jsonl"],
+     "select on dev: not among the benchmarks evaluated"),
     (["{d}/run", "--checkpoints", "all", "--k", "0"], "--k must be an integer of at least 1, not 0"),
     (["{d}/nowhere", "--checkpoints", "all"], "nowhere: no such training run directory"),
     (["{d}/dev.jsonl", "--checkpoints", "all"], "dev.jsonl: a file, not a training run directory"),
@@ -85,8 +87,10 @@ class DiesAfter(Generator):
 
 def test_a_call_interrupted_midway_is_drawn_again_whole(tmp_path):
     gen = TransformersGenerator("tiny", batch_size=2, progress=False)  # one problem per batch at k=2
-    cfg, opts = EvalConfig("tiny", max_new_tokens=12, temperature=1.0), dict(k=2, limit=6, chunk_prompts=3, progress=False, n_boot=200)
-    with pytest.raises(Interrupted): run_eval(cfg, "aime24", run_dir=tmp_path / "a", generator=DiesAfter(gen, 4), **opts)
+    cfg, opts = EvalConfig("tiny", max_new_tokens=12, temperature=1.0), dict(k=2, limit=6, chunk_prompts=3,
+                                                                             progress=False, n_boot=200)
+    with pytest.raises(Interrupted): run_eval(cfg, "aime24", run_dir=tmp_path / "a", generator=DiesAfter(gen, 4),
+                                              **opts)
     assert len(read_samples(tmp_path / "a" / "samples.jsonl")[0]) == 4 * 2  # the second call of three problems has one done
     s = run_eval(cfg, "aime24", run_dir=tmp_path / "a", generator=gen, **opts)
     assert (s["stats"]["reused"], s["stats"]["generated"], s["stats"].get("irreproducible", 0)) == (8, 4, 0)
@@ -98,7 +102,8 @@ def test_a_call_interrupted_midway_is_drawn_again_whole(tmp_path):
 def test_edited_verdicts_are_graded_again(tmp_path):
     dev = tmp_path / "dev.jsonl"
     write_jsonl(dev, [{"id": f"p{i}", "problem": f"What is {i}+1?", "answer": str(i + 1)} for i in range(3)])
-    code, out, err = cli("tiny", "--benchmarks", dev, "--k", "2", "--max-new-tokens", "8", "--out", tmp_path / "run", "--no-progress")
+    code, out, err = cli("tiny", "--benchmarks", dev, "--k", "2", "--max-new-tokens", "8", "--out", tmp_path / "run",
+                         "--no-progress")
     assert code == 0, err
     rows = read_jsonl(tmp_path / "run" / "samples.jsonl")
     for r in rows[:3]: r["correct"] = True  # a random model never answers: three verdicts forged
@@ -107,9 +112,11 @@ def test_edited_verdicts_are_graded_again(tmp_path):
     assert not any(r["correct"] for r in read_run(tmp_path / "run")["rows"])
     code, out, err = cli("--summarize", tmp_path / "run")
     assert code == 0 and "| tiny | – | – | – | – | – | 0.0 [0.0, 0.0] k=2 | – |" in out, out
-    code, out, err = cli("tiny", "--benchmarks", dev, "--k", "2", "--max-new-tokens", "8", "--out", tmp_path / "run", "--no-progress")
+    code, out, err = cli("tiny", "--benchmarks", dev, "--k", "2", "--max-new-tokens", "8", "--out", tmp_path / "run",
+                         "--no-progress")
     assert code == 0 and "0 samples generated, 6 reused, 3 edited verdicts graded again" in out, (out, err)
     assert read_run(tmp_path / "run")["checked"] == {}
     write_jsonl(dev, [{"id": "p0", "problem": "What is 9+9?", "answer": "18"}])  # the file changed under the run
-    code, out, err = cli("tiny", "--benchmarks", dev, "--k", "2", "--max-new-tokens", "8", "--out", tmp_path / "run", "--no-progress")
+    code, out, err = cli("tiny", "--benchmarks", dev, "--k", "2", "--max-new-tokens", "8", "--out", tmp_path / "run",
+                         "--no-progress")
     assert code == 2 and "holds other problems" in err, err

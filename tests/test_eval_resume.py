@@ -11,7 +11,8 @@ from openrs.eval import EvalConfig, read_samples, run_eval
 K, LIMIT, MAX_NEW, CHUNK = 4, 20, 48, 3  # calls of 3 problems, batches of one problem: a kill can land inside a call
 CLI = ["tiny", "--benchmarks", "aime24", "--k", str(K), "--limit", str(LIMIT), "--max-new-tokens", str(MAX_NEW),
        "--batch-size", "4", "--chunk", str(CHUNK), "--temperature", "1.0", "--backend", "transformers", "--no-progress"]
-ENV = {**os.environ, "OMP_NUM_THREADS": "1"}  # one thread: on a busy 2-core machine OpenMP spin-waits cost several times over
+ENV = {**os.environ,
+       "OMP_NUM_THREADS": "1"}  # one thread: on a busy 2-core machine OpenMP spin-waits cost several times over
 
 
 def start_eval(out):
@@ -25,7 +26,8 @@ def wait_for_rows(proc, samples, n, timeout=600):
     while time.time() < end:
         if samples.exists() and samples.read_bytes().count(b"\n") >= n: return
         if proc.poll() is not None:
-            pytest.fail(f"the eval process ended (code {proc.returncode}) before it could be killed:\n{proc.stderr.read().decode()[-3000:]}")
+            pytest.fail(f"the eval process ended (code {proc.returncode}) before it could be "
+                        f"killed:\n{proc.stderr.read().decode()[-3000:]}")
         time.sleep(0.02)
     proc.kill(); pytest.fail("no samples written in time")
 
@@ -38,14 +40,17 @@ def test_kill_then_resume_equals_uninterrupted(tmp_path):
     proc = start_eval(out)
     samples = out / "samples.jsonl"
     wait_for_rows(proc, samples, 2 * K)  # two problems: the first call (3 problems) is unfinished
-    with pytest.raises(RunBusy, match=rf"another openrs eval \(pid {proc.pid}, since .*\) is writing {out}"):  # the running process holds it
-        run_eval(EvalConfig("tiny", max_new_tokens=MAX_NEW, temperature=1.0), "aime24", k=K, run_dir=out, limit=LIMIT, progress=False)
+    with pytest.raises(RunBusy,
+                       match=rf"another openrs eval \(pid {proc.pid}, since .*\) is writing {out}"):  # the running process holds it
+        run_eval(EvalConfig("tiny", max_new_tokens=MAX_NEW, temperature=1.0), "aime24", k=K, run_dir=out, limit=LIMIT,
+                 progress=False)
     proc.kill(); proc.wait()
     assert proc.returncode == -signal.SIGKILL
 
     before, bad_before = read_samples(samples)
     assert 2 * K <= len(before) < K * LIMIT, "killed mid-run"
-    with open(samples, "a", encoding="utf-8") as f: f.write('{"benchmark": "aime24", "problem_id": "aime24-7')  # a cut line
+    with open(samples, "a",
+              encoding="utf-8") as f: f.write('{"benchmark": "aime24", "problem_id": "aime24-7')  # a cut line
     resumed = start_eval(out)
     straight = start_eval(tmp_path / "straight")  # the same command, never interrupted
     stdout, stderr = resumed.communicate(timeout=900)
@@ -54,8 +59,10 @@ def test_kill_then_resume_equals_uninterrupted(tmp_path):
 
     log = read_jsonl(out / "log.jsonl")
     assert len(log) == 1  # the killed run never finished, so only the resumed one logged
-    assert (log[0]["reused"], log[0]["generated"], log[0]["corrupt"]) == (len(before), K * LIMIT - len(before), len(bad_before) + 1)
-    assert (log[0]["irreproducible"], log[0]["chunk"], log[0]["batch_size"]) == (0, CHUNK, 4)  # calls drawn again gave the same text
+    assert (log[0]["reused"], log[0]["generated"], log[0]["corrupt"]) == (len(before), K * LIMIT - len(before),
+                                                                          len(bad_before) + 1)
+    assert (log[0]["irreproducible"], log[0]["chunk"], log[0]["batch_size"]) == (0, CHUNK,
+                                                                                 4)  # calls drawn again gave the same text
     assert f"{K * LIMIT - len(before)} samples generated, {len(before)} reused" in stdout.decode()
     after, bad_after = read_samples(samples)
     assert not bad_after and samples.read_bytes().endswith(b"\n")

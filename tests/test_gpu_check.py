@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_gpu_check_runs_every_part_at_a_tiny_shape(tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"}
-    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gpu_check.py"), "--tiny", "--out-dir", str(tmp_path)], cwd=ROOT, env=env,
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gpu_check.py"), "--tiny", "--out-dir",
+                        str(tmp_path)], cwd=ROOT, env=env,
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-3000:]
     summary = json.loads((tmp_path / "gpu_check_cpu_tiny.json").read_text())
@@ -26,5 +27,6 @@ def test_gpu_check_runs_every_part_at_a_tiny_shape(tmp_path):
 def test_gpu_check_refuses_to_run_without_a_gpu_unless_tiny():
     import torch
     if torch.cuda.is_available(): return
-    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gpu_check.py"), "--out-dir", "/nonexistent"], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gpu_check.py"), "--out-dir", "/nonexistent"],
+                       capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "no GPU here" in r.stderr

@@ -17,7 +17,8 @@ warnings.filterwarnings("ignore")
 
 # the paper's Experiment 2 recipe (its cosine schedule with warmup, beta 0.04, bnpo) at tiny size: 16 completions a step
 # in 2 micro-batches, checkpoints every 2 steps
-TINY = ["model.name_or_path=tiny", "data.limit=32", "grpo.max_steps=4", "grpo.save_steps=2", "grpo.per_device_train_batch_size=4",
+TINY = ["model.name_or_path=tiny", "data.limit=32", "grpo.max_steps=4", "grpo.save_steps=2",
+        "grpo.per_device_train_batch_size=4",
         "grpo.num_generations=4", "grpo.gradient_accumulation_steps=2", "grpo.max_completion_length=12", "grpo.learning_rate=1e-3",
         "grpo.disable_tqdm=true", "grpo.gradient_checkpointing=false"]
 
@@ -74,19 +75,24 @@ def test_dynamic_sampling_filters_and_refills(tmp_path):
     from trl import GRPOConfig
     from openrs.core import TrainerConfig, load_model, load_tokenizer, make_conversation
     ds = Dataset.from_list([{"prompt": make_conversation(f"What is {i}+{i}?", "none"), "n": i} for i in range(64)])
-    def odd_only(completions, n, **kw): return [float(len(c[0]["content"]) % 2) if k % 2 else 1.0 for c, k in zip(completions, n)]
+    def odd_only(completions, n, **kw): return [float(len(c[0]["content"]) % 2) if k % 2 else 1.0 for c,
+                                                k in zip(completions, n)]
     stats = {}
     for mode in ("filter", "refill"):
-        args = GRPOConfig(output_dir=str(tmp_path / mode), use_cpu=True, bf16=False, per_device_train_batch_size=32, num_generations=4,
+        args = GRPOConfig(output_dir=str(tmp_path / mode), use_cpu=True, bf16=False, per_device_train_batch_size=32,
+                          num_generations=4,
                           max_completion_length=12, max_steps=3, logging_steps=1, report_to="none", save_strategy="no", seed=3, disable_tqdm=True)
-        trainer = OpenRSTrainer(model=load_model("tiny"), reward_funcs=[odd_only], args=args, train_dataset=ds, processing_class=load_tokenizer("tiny"),
+        trainer = OpenRSTrainer(model=load_model("tiny"), reward_funcs=[odd_only], args=args, train_dataset=ds,
+                                processing_class=load_tokenizer("tiny"),
                                 openrs=TrainerConfig(dynamic_sampling=mode, max_refill_rounds=6, monitor_rewards=[]))
         trainer.train()
-        stats[mode] = [(m["dynamic_sampling/filtered_frac"], m["dynamic_sampling/kept_frac"], m["dynamic_sampling/refill_rounds"])
+        stats[mode] = [(m["dynamic_sampling/filtered_frac"], m["dynamic_sampling/kept_frac"],
+                        m["dynamic_sampling/refill_rounds"])
                        for m in read_jsonl(tmp_path / mode / METRICS_FILE)]
     assert all(f > 0 and k == 1 - f for f, k, r in stats["filter"]), stats   # the even problems (about half the groups)
     assert all(r == 0 for f, k, r in stats["filter"])
-    assert all(k == 1.0 and r >= 1 for f, k, r in stats["refill"]), stats      # refilled to a full batch of informative groups
+    assert all(k == 1.0 and r >= 1 for f, k,
+               r in stats["refill"]), stats      # refilled to a full batch of informative groups
 
 
 def test_openrs_train_demo_two_steps(tmp_path):
@@ -98,7 +104,8 @@ def test_openrs_train_demo_two_steps(tmp_path):
     assert [r["step"] for r in rows] == [1, 2] and "trained 2 steps" in out.getvalue()
     assert rows[-1]["accuracy"] > 0.1 and rows[-1]["rewards/format/mean"] > 0.5   # the warm start can already add
     assert (tmp_path / "model.safetensors").exists()
-    assert train_cli(["demo", "grpo.max_steps=2", "--output-dir", str(tmp_path)]) == 2   # checkpoints there: refuses to overwrite
+    assert train_cli(["demo", "grpo.max_steps=2", "--output-dir",
+                      str(tmp_path)]) == 2   # checkpoints there: refuses to overwrite
 
 
 def test_faster_generation_mixin_composes(tmp_path):
@@ -109,7 +116,8 @@ def test_faster_generation_mixin_composes(tmp_path):
             calls.append(1)
             return super()._generate_single_turn(*args, **kwargs)
     cls = type("CountingTrainer", (CountingRollouts, OpenRSTrainer), {})
-    run = train("open_rs2", TINY + ["grpo.max_steps=2", "trainer.dynamic_sampling=filter"], output_dir=tmp_path, trainer_cls=cls)
+    run = train("open_rs2", TINY + ["grpo.max_steps=2", "trainer.dynamic_sampling=filter"], output_dir=tmp_path,
+                trainer_cls=cls)
     assert len(calls) >= 2 and "dynamic_sampling/filtered_frac" in run.metrics[-1]
 
 

@@ -63,11 +63,13 @@ def test_sbatch_script_runs_under_fake_slurm(tmp_path):
         os.environ.update(SLURM_PROCID="1", PATH={str(fakepy)!r} + os.pathsep + os.environ["PATH"])
         os.execvp(args[0], args)
         '''))
-    (fakepy / "python").write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > {shlex.quote(str(tmp_path / 'train_argv.txt'))}\n")
+    (fakepy / "python").write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > "
+                                   f"{shlex.quote(str(tmp_path / 'train_argv.txt'))}\n")
     for f in [*bin_dir.iterdir(), fakepy / "python"]: f.chmod(0o755)
 
     plan = plan_launch("open_rs3", Layout(gpus=8, vllm_gpus=1, nodes=3), vllm_port=port, main_port=29511,
-                       overrides=["grpo.learning_rate=2e-6", "data.system_prompt_text=Think step by step; answer in $\\boxed{}$."])
+                       overrides=["grpo.learning_rate=2e-6",
+                                  "data.system_prompt_text=Think step by step; answer in $\\boxed{}$."])
     script = tmp_path / "job.sbatch"
     script.write_text(plan.script)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
@@ -85,8 +87,10 @@ def test_sbatch_script_runs_under_fake_slurm(tmp_path):
     assert calls[1]["opts"] == ["--nodes=2", "--ntasks=2", "--nodelist=node-a,node-b", "--kill-on-bad-exit=1"]
     argv = (tmp_path / "train_argv.txt").read_text().splitlines()  # what `python` got on a training node, after the shell
     value = lambda flag: argv[argv.index(flag) + 1]
-    assert (value("--machine_rank"), value("--main_process_ip"), value("--num_processes"), value("--num_machines")) == ("1", "node-a", "16", "2")
-    assert argv[argv.index("-m") + 1:argv.index("-m") + 4] == ["accelerate.commands.launch", "--config_file", value("--config_file")]
+    assert (value("--machine_rank"), value("--main_process_ip"), value("--num_processes"),
+            value("--num_machines")) == ("1", "node-a", "16", "2")
+    assert argv[argv.index("-m") + 1:argv.index("-m") + 4] == ["accelerate.commands.launch", "--config_file",
+                                                               value("--config_file")]
     assert f"grpo.vllm_server_base_url=http://127.0.0.1:{port}" in argv
     assert "data.system_prompt_text=Think step by step; answer in $\\boxed{}$." in argv  # shell characters arrive intact
     pids = [int(p) for p in (tmp_path / "pids").read_text().split()]
@@ -109,10 +113,12 @@ LAUNCHER = textwrap.dedent('''
 def test_sigterm_to_the_launcher_stops_every_child(tmp_path):
     """Slurm's scancel or a kill sends SIGTERM to the launcher: server, its grandchild and the trainer's children all go."""
     (tmp_path / "fake_server.py").write_text(FAKE_SERVER)
-    trainer = ("import os, subprocess, sys, time; c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'], "
+    trainer = ("import os, subprocess, sys, time; c = subprocess.Popen([sys.executable, '-c', 'import time; "
+               "time.sleep(300)'], "
                f"start_new_session=True); open({str(tmp_path / 'pids')!r}, 'a').write(f'{{os.getpid()}} {{c.pid}} '); time.sleep(300)")
     port = free_port()
-    p = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(tmp_path / "fake_server.py"), trainer, str(port), str(tmp_path / "pids")])
+    p = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(tmp_path / "fake_server.py"), trainer, str(port),
+                          str(tmp_path / "pids")])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len((tmp_path / "pids").read_text().split() if (tmp_path / "pids").exists() else []) < 4:
         time.sleep(0.2)
@@ -127,7 +133,8 @@ def test_sigterm_to_the_launcher_stops_every_child(tmp_path):
 
 def test_wait_entry_point_fails_fast(tmp_path):
     t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "openrs.launch", "wait", f"http://127.0.0.1:{free_port()}/health", "--timeout", "1"],
+    r = subprocess.run([sys.executable, "-m", "openrs.launch", "wait", f"http://127.0.0.1:{free_port()}/health",
+                        "--timeout", "1"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "was not healthy after 1 s" in r.stderr, r.stderr
     assert time.monotonic() - t0 < 30
@@ -135,7 +142,8 @@ def test_wait_entry_point_fails_fast(tmp_path):
 
 def run_cli(*argv):
     t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-c", "import sys; from openrs.launch import launch_cli; sys.exit(launch_cli(sys.argv[1:]))", *argv],
+    r = subprocess.run([sys.executable, "-c",
+                        "import sys; from openrs.launch import launch_cli; sys.exit(launch_cli(sys.argv[1:]))", *argv],
                        capture_output=True, text=True, timeout=120)
     return r.returncode, r.stdout, r.stderr, time.monotonic() - t0
 
@@ -170,8 +178,10 @@ def test_launch_error_for_impossible_layouts():
 
 def test_slurm_values_cannot_inject_lines():
     "A newline in --partition would end the #SBATCH line and run the rest as a command: refused, with one clear line."
-    rc, out, err, took = run_cli("open_rs3", "--nodes", "2", "--gpus", "8", "--partition", "gpu\necho pwned", "--dry-run")
+    rc, out, err, took = run_cli("open_rs3", "--nodes", "2", "--gpus", "8", "--partition", "gpu\necho pwned",
+                                 "--dry-run")
     assert rc == 2 and "--partition 'gpu\\necho pwned': a Slurm value may hold only" in err and "Traceback" not in err, err
     assert "pwned" not in out
-    rc, out, err, took = run_cli("open_rs3", "--nodes", "2", "--gpus", "8", "--partition", "gpu,gpu-long", "--time", "1-00:00:00", "--dry-run")
+    rc, out, err, took = run_cli("open_rs3", "--nodes", "2", "--gpus", "8", "--partition", "gpu,gpu-long", "--time",
+                                 "1-00:00:00", "--dry-run")
     assert rc == 0 and "#SBATCH --partition=gpu,gpu-long" in out and "#SBATCH --time=1-00:00:00" in out

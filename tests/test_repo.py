@@ -45,7 +45,8 @@ def test_ci_runs_the_readme_test_command():
 def test_openrs_command_and_import():
     r = subprocess.run(["openrs", "--help"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "generate" in r.stdout, r.stderr
-    r = subprocess.run([sys.executable, "-c", "import openrs; print(openrs.__version__)"], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([sys.executable, "-c", "import openrs; print(openrs.__version__)"], capture_output=True,
+                       text=True, timeout=120)
     assert r.returncode == 0, r.stderr
 
 
@@ -63,18 +64,21 @@ def test_notebook_runner_reports_a_failing_cell(tmp_path):
           "nbformat": 4, "nbformat_minor": 5}
     path = tmp_path / "failing.ipynb"
     path.write_text(json.dumps(nb))
-    r = subprocess.run([sys.executable, str(ROOT / "tests" / "nbrun.py"), str(path), "slow"], capture_output=True, text=True, timeout=300)
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "nbrun.py"), str(path), "slow"], capture_output=True,
+                       text=True, timeout=300)
     assert r.returncode == 1 and "the runner saw this" in r.stderr, (r.returncode, r.stderr[-2000:])
     nb["cells"] = nb["cells"][:2]
     path.write_text(json.dumps(nb))
-    r = subprocess.run([sys.executable, str(ROOT / "tests" / "nbrun.py"), str(path), "slow"], capture_output=True, text=True, timeout=300)
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "nbrun.py"), str(path), "slow"], capture_output=True,
+                       text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]  # the flagged cell is skipped
 
 
 def test_wheel_ships_data_recipes_and_configs(tmp_path):
     "A user who pip-installs openrs (not editable) gets the data sets, recipes and launch configs."
     import zipfile
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                        str(tmp_path), str(ROOT)],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     names = zipfile.ZipFile(next(tmp_path.glob("openrs-*.whl"))).namelist()

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 
 from openrs.core import DataError
-from openrs.report import (METRICS_FILE, RUN_FILE, SAMPLES_FILE, SUMMARY_FILE, TrainingRun, expand_panels, find_runs, load_runs,
+from openrs.report import (METRICS_FILE, RUN_FILE, SAMPLES_FILE, SUMMARY_FILE, TrainingRun, expand_panels, find_runs,
+                           load_runs,
                            plot_eval, plot_pass_at_k, plot_samples, plot_training, read_eval_run, read_training_run, report_cli,
                            samples_table, training_notes, training_table, write_report)
 
@@ -62,7 +63,8 @@ def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "out"
     before = {p: digest(p) for p in (DEMO, HOT, EVAL_TINY, EVAL_SIM)}
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
-    r = subprocess.run([sys.executable, "-c", "import sys; from openrs.report import report_cli; sys.exit(report_cli(sys.argv[1:]))",
+    r = subprocess.run([sys.executable, "-c",
+                        "import sys; from openrs.report import report_cli; sys.exit(report_cli(sys.argv[1:]))",
                         str(DEMO), str(HOT), str(EVAL_SIM), str(EVAL_TINY), "--out", str(out)], capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"{out / 'report.md'} (training.png, samples.png, eval.png, pass_at_k.png)"), r.stdout
@@ -103,9 +105,11 @@ def test_report_numbers(report):
 
 def test_only_one_kind(tmp_path):
     p = write_report([EVAL_TINY], tmp_path / "e", n_boot=200)
-    assert sorted(x.name for x in p.parent.glob("*.png")) == ["eval.png", "pass_at_k.png"] and "## Training" not in p.read_text()
+    assert sorted(x.name for x in p.parent.glob("*.png")) == ["eval.png",
+                                                              "pass_at_k.png"] and "## Training" not in p.read_text()
     p = write_report([DEMO], tmp_path / "t", panels=["reward"])
-    assert sorted(x.name for x in p.parent.glob("*.png")) == ["samples.png", "training.png"] and "## Evaluation" not in p.read_text()
+    assert sorted(x.name for x in p.parent.glob("*.png")) == ["samples.png",
+                                                              "training.png"] and "## Evaluation" not in p.read_text()
 
 
 def test_metrics_only_run(tmp_path):
@@ -220,7 +224,8 @@ def test_plot_functions_write_pngs(tmp_path):
     demo, hot = read_training_run(DEMO), read_training_run(HOT)
     evals = [read_eval_run(EVAL_SIM), read_eval_run(EVAL_TINY)]
     # the full figures are checked in the report above; here the other shapes: one run, one panel, one benchmark
-    figs = {"one": plot_training(demo, ["accuracy"]), "samples": plot_samples(hot), "pass_at_k": plot_pass_at_k(evals[:1]),
+    figs = {"one": plot_training(demo, ["accuracy"]), "samples": plot_samples(hot),
+            "pass_at_k": plot_pass_at_k(evals[:1]),
             "eval": plot_eval(evals[1:], paper_rows=["Open-RS2"])}
     for name, fig in figs.items():
         fig.savefig(tmp_path / f"{name}.png", dpi=100)
@@ -231,12 +236,15 @@ def test_notes_for_missing_metrics():
     demo, hot = read_training_run(DEMO), read_training_run(HOT)
     notes = training_notes([demo, hot], expand_panels([demo, hot]))
     assert notes == {"kl": "demo: beta is 0.0, no reference model"}
-    assert training_notes([demo], expand_panels([demo], ["kl", "reward"])) == {"kl": "skipped (demo: beta is 0.0, no reference model)"}
+    assert training_notes([demo],
+                          expand_panels([demo],
+                                        ["kl", "reward"])) == {"kl": "skipped (demo: beta is 0.0, no reference model)"}
 
 
 def test_samples_table_escapes():
     run = TrainingRun(Path("x"), "x", [{"step": 1}], samples=[
-        {"step": 5, "prompt": "a|b", "completion": "line1\nline2 `code` $x$ <think>", "answer": "1", "rewards": {"accuracy": None}, "advantage": None}])
+        {"step": 5, "prompt": "a|b", "completion": "line1\nline2 `code` $x$ <think>", "answer": "1",
+         "rewards": {"accuracy": None}, "advantage": None}])
     t = samples_table(run)
     row = t.splitlines()[2]
     assert row.count(" | ") == 5 and "a\\|b" in row and "line1 ⏎ line2" in row and "`` line1" in row and "accuracy –" in row, row
@@ -245,7 +253,8 @@ def test_samples_table_escapes():
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400), st.lists(st.dictionaries(st.sampled_from(["step", "reward", "accuracy", "kl"]),
-                                                         st.one_of(st.none(), st.integers(-3, 5), st.floats(), st.text(max_size=3)),
+                                                         st.one_of(st.none(), st.integers(-3, 5), st.floats(),
+                                                                   st.text(max_size=3)),
                                                          max_size=4), max_size=5))
 def test_reading_never_fails_otherwise(tmp_path_factory, noise, rows):
     "Whatever a metrics file holds, reading it gives a run or a DataError naming the file; never another exception."
@@ -260,7 +269,8 @@ def test_reading_never_fails_otherwise(tmp_path_factory, noise, rows):
 def test_cli_names_values_that_are_not_numbers(tmp_path):
     "NaN and strings where metrics belong are set aside and named (report.md and a note on stderr), never drawn."
     run = tmp_path / "odd"; run.mkdir()
-    rows = [{"step": 1, "reward": 1.0}, {"step": 2, "reward": "high"}, {"step": 3, "reward": float("nan"), "loss": float("inf")}]
+    rows = [{"step": 1, "reward": 1.0}, {"step": 2, "reward": "high"},
+            {"step": 3, "reward": float("nan"), "loss": float("inf")}]
     (run / METRICS_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows))
     code, out, err = run_cli(run, "--out", tmp_path / "out", "--panels", "reward")
     assert code == 0, err
@@ -295,12 +305,17 @@ def made_up_sweep(run: Path, steps=(0, 100, 200, 300)):
     from openrs.eval import write_sweep
     m = lambda v: {"value": v, "ci": [max(0.0, v - 0.1), min(1.0, v + 0.1)]}
     vals = {"aime24": [0.29, 0.40, 0.33, 0.27], "dev": [0.40, 0.55, 0.52, 0.45]}
-    rows = [dict(step=s, label="start" if s == 0 else f"checkpoint-{s}", model="m", digest="d", fingerprint="f", run_dir=f"step-{s}-f",
-                 benchmarks={b: {"n_problems": 30, "of": 30, "k": 4, "pass@1": m(v[i]), "truncated": 0.01 * i, "mean_tokens": 20.0 + i,
-                                 "drift": m(0.0), **({"vs_start": {"n_problems": 30, "a": v[0], "b": v[i], "diff": v[i] - v[0],
-                                                                   "ci": [v[i] - v[0] - 0.05, v[i] - v[0] + 0.05]}} if s else {})}
+    rows = [dict(step=s, label="start" if s == 0 else f"checkpoint-{s}", model="m", digest="d", fingerprint="f",
+                 run_dir=f"step-{s}-f",
+                 benchmarks={b: {"n_problems": 30, "of": 30, "k": 4, "pass@1": m(v[i]), "truncated": 0.01 * i,
+                                 "mean_tokens": 20.0 + i,
+                                 "drift": m(0.0), **({"vs_start": {"n_problems": 30, "a": v[0], "b": v[i],
+                                                                   "diff": v[i] - v[0],
+                                                                   "ci": [v[i] - v[0] - 0.05,
+                                                                          v[i] - v[0] + 0.05]}} if s else {})}
                              for b, v in vals.items()}) for i, s in enumerate(steps)]
-    write_sweep(run / "eval", dict(run_dir=str(run), settings={"max_new_tokens": 32}, benchmarks=list(vals), k=4, steps=rows,
+    write_sweep(run / "eval",
+                dict(run_dir=str(run), settings={"max_new_tokens": 32}, benchmarks=list(vals), k=4, steps=rows,
                                    best=None, select_on=None))
 
 
@@ -318,7 +333,8 @@ def test_paper_figures_from_a_sweep(tmp_path):
     assert code == 2 and "aime24 is a test set" in err and "best-on-test" in err, err
     code, out, err = run_cli(run, "--out", tmp_path / "out2", "--select-on", "nope")
     assert code == 2 and "select on nope: not among the benchmarks evaluated (aime24, dev)" in err, err
-    (run / "eval" / "sweep.json").write_text('{"steps": [{"step": 1, "benchmarks": {"x": {"pass@1": {"value": "NaN"}}}}], "benchmarks": ["x"]}')
+    (run / "eval" / "sweep.json").write_text('{"steps": [{"step": 1, "benchmarks": {"x": {"pass@1": {"value": '
+                                             '"NaN"}}}}], "benchmarks": ["x"]}')
     code, out, err = run_cli(run, "--out", tmp_path / "out2")
     assert code == 2 and "sweep.json: step 1, x: pass@1 is" in err, err
     assert not (tmp_path / "out2").exists()

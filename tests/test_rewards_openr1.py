@@ -46,7 +46,8 @@ def get_repetition_penalty_reward(ngram_size: int, max_penalty: float, language:
 
 # TestGetRewardFuncs
 
-OPENR1_TO_OPENRS = {"accuracy": "accuracy", "format": "format", "reasoning_steps": "reasoning_steps", "cosine": "cosine",
+OPENR1_TO_OPENRS = {"accuracy": "accuracy", "format": "format", "reasoning_steps": "reasoning_steps",
+                    "cosine": "cosine",
                     "repetition_penalty": "repetition_penalty", "length": "length", "tag_count": "tag_count", "soft_overlong_punishment": "overlong"}
 
 
@@ -84,46 +85,57 @@ def test_format_reward_incorrect(fmt):
 
 @pytest.mark.parametrize("content,expected", [("Step 1: First step\nStep 2: Second step\nStep 3: Third step", 1.0),
                                               ("First, we do this.\nSecond, we do that.\nFinally, we conclude.", 1.0),
-                                              ("Step 1: Only step", 1 / 3), ("First, we do this.\nFinally, we conclude.", 2 / 3),
+                                              ("Step 1: Only step",
+                                               1 / 3), ("First, we do this.\nFinally, we conclude.", 2 / 3),
                                               ("Just plain text without any clear steps", 0.0)])
 def test_reasoning_steps_reward(content, expected):
     assert math.isclose(reasoning_steps_reward([msg(content)])[0], expected, abs_tol=1e-7)
 
 
 def test_multiple_completions():
-    rewards = accuracy_reward([msg(r"\boxed{\frac{63}{400}}"), msg(r"\boxed{\frac{64}{400}}")], solution=[r"\frac{63}{400}"] * 2)
+    rewards = accuracy_reward([msg(r"\boxed{\frac{63}{400}}"), msg(r"\boxed{\frac{64}{400}}")],
+                              solution=[r"\frac{63}{400}"] * 2)
     assert rewards == [1.0, 0.0]
 
 
-@pytest.mark.parametrize("content,solution,content_len,expected", [(r"\boxed{\frac{63}{400}}", r"\frac{63}{400}", 20, 0.943),
-                                                                   (r"\boxed{\frac{63}{400}}", r"\frac{63}{400}", 80, 0.547),
-                                                                   (r"\boxed{\frac{64}{400}}", r"\frac{63}{400}", 20, -0.942),
-                                                                   (r"\boxed{\frac{64}{400}}", r"\frac{63}{400}", 80, -0.547)])
+@pytest.mark.parametrize("content,solution,content_len,expected",
+                         [(r"\boxed{\frac{63}{400}}", r"\frac{63}{400}", 20, 0.943),
+                                                                   (r"\boxed{\frac{63}{400}}", r"\frac{63}{400}", 80,
+                                                                    0.547),
+                                                                   (r"\boxed{\frac{64}{400}}", r"\frac{63}{400}", 20,
+                                                                    -0.942),
+                                                                   (r"\boxed{\frac{64}{400}}", r"\frac{63}{400}", 80,
+                                                                    -0.547)])
 def test_cosine_scaled_reward(content, solution, content_len, expected):
-    cosine = make_reward("cosine", min_value_wrong=-1.0, max_value_wrong=-0.5, min_value_correct=0.5, max_value_correct=1.0, max_len=100,
+    cosine = make_reward("cosine", min_value_wrong=-1.0, max_value_wrong=-0.5, min_value_correct=0.5,
+                         max_value_correct=1.0, max_len=100,
                          gold_column="solution")
     padded = content + " " * (content_len - len(content))
     assert round(cosine([msg(padded)], solution=[solution])[0], 2) == round(expected, 2)
 
 
 def test_format_reward_specific_multiline():
-    inputs = ("<think>\nI will count each distinct object in the image:\n1. Purple scooter\n2. Red bicycle\n3. Green motorcycle\n4. Gray sedan\n"
+    inputs = ("<think>\nI will count each distinct object in the image:\n1. Purple scooter\n2. Red bicycle\n3. Green "
+              "motorcycle\n4. Gray sedan\n"
               "5. Yellow school bus\n6. Small green double-decker bus\n7. Small red car\n8. Small purple car\n9. Small gray dirt bike\n\n"
               "There are 9 distinct objects in total.\n</think>\n<answer>\n9\n</answer>")
     assert format_reward([msg(inputs)])[0] == 1.0
 
 
 def test_same_length_responses():
-    assert len_reward([msg(r"\boxed{\frac{63}{400}}"), msg(r"\boxed{\frac{64}{400}}")], solution=[r"\frac{63}{400}"] * 2) == [0.0, 0.0]
+    assert len_reward([msg(r"\boxed{\frac{63}{400}}"), msg(r"\boxed{\frac{64}{400}}")],
+                      solution=[r"\frac{63}{400}"] * 2) == [0.0, 0.0]
 
 
 def test_different_lengths_correct_answers():
-    rewards = len_reward([msg(r"\boxed{\frac{63}{400}}"), msg(r"\boxed{\frac{63}{400}}  " + "x" * 10)], solution=[r"\frac{63}{400}"] * 2)
+    rewards = len_reward([msg(r"\boxed{\frac{63}{400}}"), msg(r"\boxed{\frac{63}{400}}  " + "x" * 10)],
+                         solution=[r"\frac{63}{400}"] * 2)
     assert rewards[0] > rewards[1] and math.isclose(rewards[0], 0.5)
 
 
 def test_different_lengths_incorrect_answers():
-    rewards = len_reward([msg(r"\boxed{\frac{64}{400}}"), msg(r"\boxed{\frac{64}{400}}  " + "x" * 10)], solution=[r"\frac{63}{400}"] * 2)
+    rewards = len_reward([msg(r"\boxed{\frac{64}{400}}"), msg(r"\boxed{\frac{64}{400}}  " + "x" * 10)],
+                         solution=[r"\frac{63}{400}"] * 2)
     assert rewards[0] <= 0.0 and rewards[1] <= 0.0 and rewards[0] > rewards[1]
 
 
@@ -134,21 +146,25 @@ def test_mixed_correctness():
     assert rewards[2] <= 0.0 and rewards[3] <= 0.0 and rewards[0] > rewards[1] and rewards[2] > rewards[3]
 
 
-@pytest.mark.xfail(strict=True, reason="design: openrs leaves a sample whose gold cannot be read out (None); open-r1 scores it as correct")
+@pytest.mark.xfail(strict=True,
+                   reason="design: openrs leaves a sample whose gold cannot be read out (None); open-r1 scores it as correct")
 def test_unparseable_solution():
-    rewards = len_reward([msg(r"\boxed{answer}"), msg(r"\boxed{answer} " + "x" * 10)], solution=["unparseable_latex"] * 2)
+    rewards = len_reward([msg(r"\boxed{answer}"), msg(r"\boxed{answer} " + "x" * 10)],
+                         solution=["unparseable_latex"] * 2)
     assert rewards[0] > rewards[1] and math.isclose(rewards[0], 0.5)
 
 
 def test_unparseable_solution_openrs():
-    assert len_reward([msg(r"\boxed{answer}"), msg(r"\boxed{answer} " + "x" * 10)], solution=["unparseable_latex"] * 2) == [None, None]
+    assert len_reward([msg(r"\boxed{answer}"), msg(r"\boxed{answer} " + "x" * 10)],
+                      solution=["unparseable_latex"] * 2) == [None, None]
 
 
 # TestRepetitionPenaltyReward
 
 def test_positive_max_penalty_raises_value_error():
     for p in (1.0, 1.5):
-        with pytest.raises(RewardConfigError, match=f"max_penalty must be a number <= 0, not {p}"): get_repetition_penalty_reward(2, p)
+        with pytest.raises(RewardConfigError,
+                           match=f"max_penalty must be a number <= 0, not {p}"): get_repetition_penalty_reward(2, p)
 
 
 @pytest.mark.parametrize("ngram_size,max_penalty,content,expected", [
@@ -168,7 +184,8 @@ def test_positive_max_penalty_raises_value_error():
     (3, -1.0, "A B C D E F G H I J K L", 0.0),  # test_long_completion_without_repetition
 ])
 def test_repetition_penalty(ngram_size, max_penalty, content, expected):
-    assert math.isclose(get_repetition_penalty_reward(ngram_size, max_penalty)([msg(content)])[0], expected, abs_tol=1e-4)
+    assert math.isclose(get_repetition_penalty_reward(ngram_size, max_penalty)([msg(content)])[0], expected,
+                        abs_tol=1e-4)
 
 
 def test_repetition_multiple_completions():
@@ -181,7 +198,8 @@ def test_mixed_case():
     assert rewards[0] == rewards[1]
 
 
-@pytest.mark.xfail(strict=True, reason="design: openrs counts each Chinese character as a word (no jieba): 9 character pairs, "
+@pytest.mark.xfail(strict=True,
+                   reason="design: openrs counts each Chinese character as a word (no jieba): 9 character pairs, "
                                        "2 distinct, -7/9; open-r1's jieba words give 4 pairs, 1 distinct, -0.75")
 def test_full_repetition_with_language():
     assert get_repetition_penalty_reward(2, -1.0, language="en")([msg("that that that that that")]) == [-0.75]
@@ -214,7 +232,8 @@ def test_tag_count_rewards(case):
     assert tag_count_reward([msg(text)])[0] == expected
 
 
-@pytest.mark.xfail(strict=True, reason="design: openrs's tag_count scores the R1 format the paper trains (one </think>, no stray <think>, "
+@pytest.mark.xfail(strict=True,
+                   reason="design: openrs's tag_count scores the R1 format the paper trains (one </think>, no stray <think>, "
                                        "an answer, a box in it), not open-r1's <think>/<answer> tags")
 @pytest.mark.parametrize("case", TAG_DIFFER)
 def test_tag_count_rewards_openr1_tags(case):

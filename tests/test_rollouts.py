@@ -23,7 +23,8 @@ def kit():
     from openrs.core import load_shipped_rows, load_tokenizer, make_conversation, random_model_path
     path = str(random_model_path(dtype="float32", num_hidden_layers=2, hidden_size=64, intermediate_size=128,
                                  num_attention_heads=4, num_key_value_heads=2, vocab_size=2048))
-    data = Dataset.from_list([{"prompt": make_conversation(r["problem"], "none")} for r in load_shipped_rows("math500")[:8]])
+    data = Dataset.from_list([{"prompt": make_conversation(r["problem"],
+                                                           "none")} for r in load_shipped_rows("math500")[:8]])
     return path, load_tokenizer(path), data
 
 
@@ -40,7 +41,8 @@ def run_grpo(kit, fast: bool, greedy: bool, tmp_path):
         return [float(sum(map(ord, t)) % 7) for t in texts]
 
     cls = type("Fast", (FastRolloutMixin, GRPOTrainer), {}) if fast else GRPOTrainer
-    args = GRPOConfig(output_dir=str(tmp_path), use_cpu=True, bf16=False, per_device_train_batch_size=4, gradient_accumulation_steps=2,
+    args = GRPOConfig(output_dir=str(tmp_path), use_cpu=True, bf16=False, per_device_train_batch_size=4,
+                      gradient_accumulation_steps=2,
                       num_generations=4, max_completion_length=12, max_steps=2, learning_rate=1e-2, beta=0.04, loss_type="bnpo",
                       temperature=0.7, logging_steps=1, report_to="none", save_strategy="no", seed=0, disable_tqdm=True,
                       generation_kwargs={"do_sample": False} if greedy else None)
@@ -70,9 +72,11 @@ def test_refusal_falls_back_to_trl(kit, tmp_path):
     from trl import GRPOConfig, GRPOTrainer
     from openrs.rollouts import FastRolloutMixin
     path, tok, data = kit
-    args = GRPOConfig(output_dir=str(tmp_path), use_cpu=True, bf16=False, per_device_train_batch_size=4, num_generations=4,
+    args = GRPOConfig(output_dir=str(tmp_path), use_cpu=True, bf16=False, per_device_train_batch_size=4,
+                      num_generations=4,
                       max_completion_length=8, max_steps=1, report_to="none", save_strategy="no", disable_tqdm=True, repetition_penalty=1.1)
-    trainer = type("Fast", (FastRolloutMixin, GRPOTrainer), {})(model=path, reward_funcs=lambda completions, **kw: [0.0] * len(completions),
+    trainer = type("Fast", (FastRolloutMixin, GRPOTrainer), {})(model=path, reward_funcs=lambda completions,
+                                                                **kw: [0.0] * len(completions),
                                                                   args=args, train_dataset=data, processing_class=tok)
     with pytest.warns(UserWarning, match="repetition_penalty=1.1 is not implemented"): trainer.train()
     assert "_fast_rollout_decoder" not in trainer.__dict__
@@ -84,9 +88,12 @@ def test_compiled_step_matches_eager(kit):
     from openrs.rollouts import RolloutSampling, StaticDecoder
     path, tok, data = kit
     model = load_model(path).eval()
-    ids = [tok.apply_chat_template(p, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"] for p in data["prompt"][:3]]
-    s = RolloutSampling(max_new_tokens=10, eos_token_ids=(tok.eos_token_id,), pad_token_id=tok.pad_token_id, do_sample=False)
-    compiled = StaticDecoder(model, compile="aot_eager", cuda_graphs=True)  # dynamo's tracing without inductor's CPU codegen (slow here)
+    ids = [tok.apply_chat_template(p, add_generation_prompt=True, tokenize=True,
+                                   return_dict=True)["input_ids"] for p in data["prompt"][:3]]
+    s = RolloutSampling(max_new_tokens=10, eos_token_ids=(tok.eos_token_id,), pad_token_id=tok.pad_token_id,
+                        do_sample=False)
+    compiled = StaticDecoder(model, compile="aot_eager",
+                             cuda_graphs=True)  # dynamo's tracing without inductor's CPU codegen (slow here)
     assert compiled.generate(ids, s) == StaticDecoder(model).generate(ids, s)
     assert compiled.stats.mode == "cuda-graphs+compile" and compiled.compile  # compiled, not fallen back to eager
 
@@ -96,7 +103,8 @@ def test_benchmark_tiny(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     import bench_rollouts
     out = tmp_path / "r.json"
-    assert bench_rollouts.main(["--tiny", "--out", str(out), "--warmup", "0", "--decode-batches", "2", "--decode-variants", "openrs,hf-dynamic"]) == 0
+    assert bench_rollouts.main(["--tiny", "--out", str(out), "--warmup", "0", "--decode-batches", "2",
+                                "--decode-variants", "openrs,hf-dynamic"]) == 0
     r = json.loads(out.read_text())
     assert r["tiny"] and r["device"]["type"] == "cpu" and r["versions"]["trl"] and r["shape"]["completions_per_optimizer_step"] == 24
     for v in ("trl", "openrs"):
@@ -125,6 +133,7 @@ def test_static_decoder_at_the_paper_shape():
     ids = torch.full((len(prompts), P), 2); mask = torch.zeros(len(prompts), P, dtype=torch.long)
     for i, p in enumerate(prompts): ids[i, P - len(p):] = torch.tensor(p); mask[i, P - len(p):] = 1
     with torch.no_grad():
-        out = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=8, do_sample=False, pad_token_id=2, eos_token_id=1)
+        out = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=8, do_sample=False, pad_token_id=2,
+                             eos_token_id=1)
     ref = [r[:next((i + 1 for i, t in enumerate(r) if t == 1), len(r))] for r in out[:, P:].tolist()]
     assert ours == ref and all(len(r) == 8 for r in ref)

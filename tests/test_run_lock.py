@@ -16,7 +16,8 @@ HOLD = ("import sys; from openrs.core import run_directory\n"
 @contextlib.contextmanager
 def held(path, command):
     "Another process holding `path` as `command` for the block."
-    p = subprocess.Popen([sys.executable, "-c", HOLD, str(path), command], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    p = subprocess.Popen([sys.executable, "-c", HOLD, str(path), command], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
     try:
         assert p.stdout.readline() == "held\n"
         yield p
@@ -52,7 +53,8 @@ def test_racing_writers_never_overlap_or_delete_each_others_files(tmp_path):
         target, log = tmp_path / f"r{round_}" / "runs" / "x", tmp_path / f"log{round_}"
         log.write_text("")
         barrier = ctx.Barrier(6)
-        procs = [ctx.Process(target=contender, args=(str(target), i, str(log), barrier, i % 2 == round_ % 2)) for i in range(6)]
+        procs = [ctx.Process(target=contender,
+                             args=(str(target), i, str(log), barrier, i % 2 == round_ % 2)) for i in range(6)]
         for p in procs: p.start()
         for p in procs: p.join(30)
         events = [line.split() for line in log.read_text().splitlines()]
@@ -83,7 +85,8 @@ def test_eval_refuses_a_second_writer(tmp_path):
     from openrs.eval import eval_cli
     out = tmp_path / "run"
     with held(out, "eval") as other:
-        code, err = cli(eval_cli, "tiny", "--benchmarks", "aime24", "--k", "1", "--limit", "1", "--max-new-tokens", "4", "--out", out, "--no-progress")
+        code, err = cli(eval_cli, "tiny", "--benchmarks", "aime24", "--k", "1", "--limit", "1", "--max-new-tokens",
+                        "4", "--out", out, "--no-progress")
     assert code == 2 and f"another openrs eval (pid {other.pid}, since " in err and f"is writing {out}" in err, err
     assert not any(out.iterdir())  # nothing written beside the holder
 

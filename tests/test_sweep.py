@@ -25,7 +25,8 @@ def demo_run(tmp_path_factory):
 
 
 def sweep_args(d):
-    return ["eval", str(d / "grpo"), "--checkpoints", "all", "--benchmarks", str(d / "dev.jsonl"), str(d / "test.jsonl"),
+    return ["eval", str(d / "grpo"), "--checkpoints", "all", "--benchmarks", str(d / "dev.jsonl"),
+            str(d / "test.jsonl"),
             "--select-on", str(d / "dev.jsonl"), "--k", "4", "--temperature", "1.0", "--top-p", "1.0", "--max-new-tokens", "32",
             "--batch-size", "160", "--backend", "transformers", "--no-progress"]
 
@@ -44,7 +45,8 @@ def test_sweep_killed_resumed_then_reported(demo_run):
     proc = subprocess.Popen(OPENRS + sweep_args(d), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     end = time.time() + 900
     while time.time() < end and not any(p.stat().st_size for p in sweep_dir.glob("step-2-*/samples.jsonl")):
-        if proc.poll() is not None: pytest.fail(f"the sweep ended (code {proc.returncode}) before it could be killed:\n{proc.stderr.read().decode()[-3000:]}")
+        if proc.poll() is not None: pytest.fail(f"the sweep ended (code {proc.returncode}) before it could be "
+                                                f"killed:\n{proc.stderr.read().decode()[-3000:]}")
         time.sleep(0.02)
     proc.kill(); proc.wait()
     assert proc.returncode == -signal.SIGKILL
@@ -53,12 +55,14 @@ def test_sweep_killed_resumed_then_reported(demo_run):
 
     resumed = subprocess.run(OPENRS + sweep_args(d), env=ENV, capture_output=True, text=True, timeout=900)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    straight = subprocess.run(OPENRS + sweep_args(d) + ["--out", str(d / "straight")], env=ENV, capture_output=True, text=True, timeout=900)
+    straight = subprocess.run(OPENRS + sweep_args(d) + ["--out", str(d / "straight")], env=ENV, capture_output=True,
+                              text=True, timeout=900)
     assert straight.returncode == 0, straight.stderr[-3000:]
     after, reference = rows_by_step(sweep_dir), rows_by_step(d / "straight")
     assert list(after) == list(reference) and [n.split("-")[1] for n in after] == ["0", "2", "4", "6"]
     assert after == reference  # bit for bit, step by step
-    for name, rows in killed.items(): assert all(after[name][key] == r for key, r in rows.items())  # finished samples kept
+    for name, rows in killed.items(): assert all(after[name][key] == r for key,
+                                                 r in rows.items())  # finished samples kept
     start_log = read_jsonl(next(sweep_dir.glob("step-0-*")) / "log.jsonl")
     assert start_log[-1]["generated"] == 0  # the finished start was read back, not drawn again
 
@@ -68,7 +72,8 @@ def test_sweep_killed_resumed_then_reported(demo_run):
     assert all(s["benchmarks"]["test"]["vs_start"]["n_problems"] == 60 for s in sweep["steps"][1:])
     assert "Chosen on dev (validation)" in resumed.stdout and "| 6 | checkpoint-6 |" in resumed.stdout
 
-    report = subprocess.run(OPENRS + ["report", str(d / "grpo"), "--out", str(d / "report")], env=ENV, capture_output=True, text=True, timeout=600)
+    report = subprocess.run(OPENRS + ["report", str(d / "grpo"), "--out", str(d / "report")], env=ENV,
+                            capture_output=True, text=True, timeout=600)
     assert report.returncode == 0, report.stderr[-3000:]
     md = (d / "report" / "report.md").read_text()
     for png in ("accuracy_over_steps.png", "length_over_steps.png", "language_drift.png", "training.png"):

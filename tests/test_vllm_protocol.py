@@ -91,14 +91,18 @@ def free_port() -> int:
 def stand_in_plan(tmp_path: Path, dev_mode: bool = True) -> tuple[LaunchPlan, Path, Path]:
     "The paper's plan (`open_rs3 --gpus 2 --vllm-gpus 1`) with vLLM replaced by the stand-in and training by TRL's client."
     (tmp_path / "fake_vllm.py").write_text(FAKE_VLLM); (tmp_path / "trainer.py").write_text(TRAINER)
-    plan = plan_launch("open_rs3", Layout(gpus=2, vllm_gpus=1), vllm_port=free_port(), gpu_ids=["0", "1"], resolve_models=False,
+    plan = plan_launch("open_rs3", Layout(gpus=2, vllm_gpus=1), vllm_port=free_port(), gpu_ids=["0", "1"],
+                       resolve_models=False,
                        log_dir=str(tmp_path))
     vllm, train = plan.processes
     log, out = tmp_path / "requests.jsonl", tmp_path / "client.json"
     serve = vllm.argv[vllm.argv.index("serve"):]  # the launcher's own flags: host, port, weight transfer, logprobs mode
     env = dict(vllm.env) if dev_mode else {k: v for k, v in vllm.env.items() if k != "VLLM_SERVER_DEV_MODE"}
-    plan.processes = [ProcSpec("vllm", [sys.executable, str(tmp_path / "fake_vllm.py"), str(log), *serve], env, vllm.log, vllm.health_url),
-                      ProcSpec("train", [sys.executable, str(tmp_path / "trainer.py"), *train.argv[train.argv.index("-m"):], str(out)], train.env)]
+    plan.processes = [ProcSpec("vllm", [sys.executable, str(tmp_path / "fake_vllm.py"), str(log), *serve], env,
+                               vllm.log, vllm.health_url),
+                      ProcSpec("train",
+                               [sys.executable, str(tmp_path / "trainer.py"), *train.argv[train.argv.index("-m"):],
+                                str(out)], train.env)]
     plan.health_timeout = 60
     return plan, log, out
 
@@ -110,19 +114,24 @@ def test_trl_client_speaks_to_the_launchers_server(tmp_path):
     requests = [json.loads(line) for line in log.read_text().splitlines()]
     calls = [(r["method"], r["path"].split("?")[0]) for r in requests]
     assert calls[0] == ("GET", "/health")  # the launcher's wait, then TRL's own check
-    for call in [("GET", "/v1/models"), ("GET", "/server_info"), ("POST", "/v1/completions"), ("POST", "/start_weight_update"),
+    for call in [("GET", "/v1/models"), ("GET", "/server_info"), ("POST", "/v1/completions"),
+                 ("POST", "/start_weight_update"),
                  ("POST", "/finish_weight_update"), ("POST", "/reset_prefix_cache"), ("GET", "/get_world_size"),
                  ("POST", "/init_weight_transfer_engine")]:
         assert call in calls, call
     body = next(r["body"] for r in requests if r["path"] == "/v1/completions")
     # TRL 1.16's request, with the paper's sampling settings from the recipe
     assert body["model"] == "deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B" == res["model"]
-    assert (body["n"], body["temperature"], body["top_p"], body["max_tokens"], body["logprobs"]) == (6, 0.7, 1.0, 3584, 0)
-    assert body["return_token_ids"] is True and body["return_tokens_as_token_ids"] is True and body["prompt"] == [[1, 2, 3], [4, 5, 6, 7]]
+    assert (body["n"], body["temperature"], body["top_p"], body["max_tokens"], body["logprobs"]) == (6, 0.7, 1.0, 3584,
+                                                                                                     0)
+    assert body["return_token_ids"] is True and body["return_tokens_as_token_ids"] is True and body["prompt"] == [[1,
+                                                                                                                   2, 3], [4, 5, 6, 7]]
     init = next(r["body"] for r in requests if r["path"] == "/init_weight_transfer_engine")["init_info"]
-    assert (init["master_port"], init["rank_offset"], init["world_size"]) == (51216, 1, 2)  # TRL joins the server's workers as rank 0
+    assert (init["master_port"], init["rank_offset"], init["world_size"]) == (51216, 1,
+                                                                              2)  # TRL joins the server's workers as rank 0
     assert res["transfer"] == {"backend": "nccl"} and res["world_size"] == 1
-    assert res["n_completions"] == 12 and res["prompt_ids"] == [[1, 2, 3], [4, 5, 6, 7]] and res["logprobs_shape"] == [12, 1]
+    assert res["n_completions"] == 12 and res["prompt_ids"] == [[1, 2, 3],
+                                                                [4, 5, 6, 7]] and res["logprobs_shape"] == [12, 1]
     assert res["sync"] != "started"  # the NCCL group itself needs vLLM's trainer engine and a GPU: the one step not checked here
 
 
@@ -130,4 +139,6 @@ def test_without_dev_mode_trl_cannot_sync_weights(tmp_path):
     "VLLM_SERVER_DEV_MODE=1 (which the launcher sets) is what exposes the endpoints weight sync needs."
     plan, log, out = stand_in_plan(tmp_path, dev_mode=False)
     assert run_plan(plan, grace=3) != 0
-    assert ("GET", "/server_info") in [(json.loads(l)["method"], json.loads(l)["path"].split("?")[0]) for l in log.read_text().splitlines()]
+    assert ("GET",
+            "/server_info") in [(json.loads(l)["method"],
+                                 json.loads(l)["path"].split("?")[0]) for l in log.read_text().splitlines()]

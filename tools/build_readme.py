@@ -13,22 +13,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def echo_false_markdown(code: str, cwd: Path) -> str:
-    "Run a cell's code in `cwd` and return the text of the `Markdown` object its last line evaluates to."
+def echo_false_markdown(code: str, cwd: Path, ns: dict) -> str | None:
+    "Run a cell's code in `cwd` (in `ns`, shared by the page's cells) and return the text of the `Markdown` its last line gives."
     tree = ast.parse(code)
-    last = tree.body.pop()
-    ns: dict = {}
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     old = os.getcwd()
     try:
         os.chdir(cwd)
         exec(compile(tree, "<cell>", "exec"), ns)
-        value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns)
+        value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns) if last else None
     finally: os.chdir(old)
-    return value.data
+    return getattr(value, "data", None)
 
 
 def build_readme(nb_path: Path = ROOT / "nbs" / "index.ipynb") -> str:
     cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+    ns: dict = {}
     parts = ["<!-- generated from nbs/index.ipynb by tools/build_readme.py: edit the notebook, not this file -->"]
     for c in cells:
         src = "".join(c["source"]).strip()
@@ -40,7 +40,8 @@ def build_readme(nb_path: Path = ROOT / "nbs" / "index.ipynb") -> str:
         if any("hide" in d or "export" in d or "default_exp" in d for d in directives): continue
         code = "\n".join(l for l in lines if not l.startswith("#|")).strip()
         if any("echo: false" in d for d in directives):
-            parts.append(echo_false_markdown(code, nb_path.parent)); continue
+            if (text := echo_false_markdown(code, nb_path.parent, ns)) is not None: parts.append(text)
+            continue
         if any("eval: false" in d for d in directives):  # shell commands shown, not run
             code = "\n".join(l[3:] if l.startswith("# !") else l[1:] if l.startswith("!") else l for l in code.splitlines())
             parts.append(f"```bash\n{code}\n```")

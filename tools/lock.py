@@ -25,8 +25,10 @@ def fresh_venv(d: Path) -> Path:
 
 def frozen(py: Path) -> list[str]:
     "`pip freeze` of a venv without the editable openrs and without local version tags."
-    out = subprocess.run([str(py), "-m", "pip", "freeze", "--exclude-editable"], check=True, capture_output=True, text=True).stdout
-    return sorted((re.sub(r"\+[\w.]+$", "", l.strip()) for l in out.splitlines() if l.strip() and not l.startswith("-e ")),
+    out = subprocess.run([str(py), "-m", "pip", "freeze", "--exclude-editable"], check=True, capture_output=True,
+                         text=True).stdout
+    return sorted((re.sub(r"\+[\w.]+$", "",
+                          l.strip()) for l in out.splitlines() if l.strip() and not l.startswith("-e ")),
                   key=str.lower)
 
 
@@ -46,7 +48,8 @@ def main() -> int:
         subprocess.run([str(py), "-m", "pip", "install", "-q", *INSTALL], check=True, cwd=ROOT)
         subprocess.run([str(py), "-m", "pip", "check"], check=True)
         pins = frozen(py)
-    head = [f"# openrs lock: written by tools/lock.py on {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
+    head = [f"# openrs lock: written by tools/lock.py on {time.strftime('%Y-%m-%d')}, Python "
+            f"{platform.python_version()}, "
             f"{platform.machine()} {platform.system()}", "# install with: pip install torch==2.13.0 -e \".[dev]\" -c requirements.lock"]
     LOCK.write_text("\n".join(head + pins) + "\n")
     print(f"wrote {LOCK} ({len(pins)} packages)")

@@ -25,7 +25,9 @@ def main(a):
     if not a or a[0] in ("-h", "--help"): print(__doc__); return
     cmd, p, *rest = a
     if cmd == "new":
-        save(p, {"cells": [], "metadata": {"kernelspec": {"display_name": "python3", "language": "python", "name": "python3"}},
+        save(p,
+             {"cells": [],
+              "metadata": {"kernelspec": {"display_name": "python3", "language": "python", "name": "python3"}},
                  "nbformat": 4, "nbformat_minor": 5}); return
     nb = load(p)
     if cmd == "cat":
@@ -41,7 +43,8 @@ def main(a):
         save(p, nb)
     elif cmd == "add":
         after, kind = rest[0], rest[1]
-        cell = {"cell_type": kind, "id": uuid.uuid4().hex[:8], "metadata": {}, "source": lines(sys.stdin.read().rstrip("\n"))}
+        cell = {"cell_type": kind, "id": uuid.uuid4().hex[:8], "metadata": {},
+                "source": lines(sys.stdin.read().rstrip("\n"))}
         if kind == "code": cell.update(execution_count=None, outputs=[])
         k = 0 if after == "^" else find(nb, after) + 1
         nb["cells"].insert(k, cell); save(p, nb); print(cell["id"])

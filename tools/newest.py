@@ -27,9 +27,11 @@ def main(argv: list[str]) -> int:
         newest = parse_lock("\n".join(frozen(py)))
         changed = {k: {"lock": locked.get(k), "newest": v} for k, v in sorted(newest.items()) if locked.get(k) != v}
         changed.update({k: {"lock": v, "newest": None} for k, v in locked.items() if k not in newest})
-        print(f"{len(changed)} packages differ from the lock:", ", ".join(f"{k} {c['lock']} -> {c['newest']}" for k, c in changed.items()))
+        print(f"{len(changed)} packages differ from the lock:",
+              ", ".join(f"{k} {c['lock']} -> {c['newest']}" for k, c in changed.items()))
         env_bin = str(Path(py).parent)
-        r = subprocess.run([str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT, capture_output=True, text=True,
+        r = subprocess.run([str(py), "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT,
+                           capture_output=True, text=True,
                            env={"PATH": env_bin + ":/usr/bin:/bin", "HOME": str(Path.home()), "HF_HUB_OFFLINE": "1",
                                 "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
     lines = [l for l in r.stdout.splitlines() if l.strip()]
