@@ -577,6 +577,10 @@ def _compile(e, depth: int = 0):
     if e.is_Symbol or isinstance(e, AppliedUndef):
         name = e.name if e.is_Symbol else str(e)
         return lambda env: (env[name], 0.0)
+    if isinstance(e, sp.Derivative) or (e.func is sp.binomial and not (e.args[1].is_Integer and 0 <= e.args[1] <= 64)):
+        d = e.doit() if isinstance(e, sp.Derivative) else e.rewrite(sp.gamma)  # d(omega)/dt of a symbol is 0; binomials
+        if d.has(sp.Derivative, sp.binomial): raise _CannotEvaluate
+        return _compile(d, depth + 1)
     args = [_compile(a, depth + 1) for a in e.args] if e.args else []
     if e.is_Add:
         def add(env):
@@ -762,9 +766,22 @@ def _symbol_case(g, a) -> bool:
     import sympy as sp
     return isinstance(g, sp.Symbol) or isinstance(a, sp.Symbol)
 
+def _refute_inequalities(g, a, rel_tol, budget: int, float_rounding: int) -> bool:
+    "Inequalities in two unknowns or more, compared as math-verify does (no `sympy.solve`): by their `lhs - rhs`."
+    import sympy as sp
+    if max(len(g.free_symbols), len(a.free_symbols)) < 2: return False  # one unknown: it compares solution sets
+    flipped = {sp.StrictLessThan: sp.StrictGreaterThan, sp.StrictGreaterThan: sp.StrictLessThan,
+               sp.LessThan: sp.GreaterThan, sp.GreaterThan: sp.LessThan}
+    if type(a) is type(g): return refute(g.lhs - g.rhs, a.lhs - a.rhs, rel_tol, budget, float_rounding)
+    if type(a) is flipped[type(g)]:  # a < b is b > a
+        return refute(g.lhs - g.rhs, a.rhs - a.lhs, rel_tol, budget, float_rounding)
+    return True  # < against <=: never equal for math-verify
+
 def refute(g, a, rel_tol: float | None = None, budget: int = 3000, float_rounding: int = 6) -> bool:
     "True when parsed gold `g` and answer `a` are certainly different (they differ at a point); False: undecided."
     import random, sympy as sp
+    if all(isinstance(x, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)) for x in (g, a)):
+        return _refute_inequalities(g, a, rel_tol, budget, float_rounding)
     if isinstance(g, sp.Tuple) and isinstance(a, sp.Tuple):
         return len(g) == len(a) and any(refute(x, y, rel_tol, budget // max(1, len(g)), float_rounding) for x, y in zip(g.args, a.args))
     if isinstance(g, sp.FiniteSet) and isinstance(a, sp.FiniteSet):
@@ -803,11 +820,14 @@ class _TwoStageParser:
         if skeleton not in _NEEDS_LL:
             parser = self.create(self.owner, self.latex)
             parser._interp.predictionMode = PredictionMode.SLL
+            parser._interp.adaptivePredict = _ruling_out(parser._interp, ll=False)
             try: return parser.math()
             except Exception:
                 _NEEDS_LL[skeleton] = True
                 if len(_NEEDS_LL) > 4096: _NEEDS_LL.popitem(last=False)
-        return self.create(self.owner, self.latex).math()  # a fresh parser (and lexer) in LL mode
+        parser = self.create(self.owner, self.latex)  # a fresh parser (and lexer) in LL mode
+        parser._interp.adaptivePredict = _ruling_out(parser._interp, ll=True)
+        return parser.math()
 
 def _two_stage_parsing():
     "Make latex2sympy parse SLL first (ANTLR's two-stage strategy: the same parse trees, about twice as fast); once per process."
@@ -929,6 +949,160 @@ def gold_problem(gold, opt: GradeOptions = GradeOptions()) -> str | None:
     if cheap_gold(gold, opt): return None
     return None if _has_expr(parse_gold(gold, opt)) else "math-verify finds no expression in it"
 
+# %% ../nbs/00b_answers.ipynb #b1a5cb65
+_NEEDS = {  # an alternative of latex2sympy's grammar (what it matches) -> tokens it cannot do without (any one of
+    # them), and a rule whose first tokens excuse it
+    ("set_elements_relation",): ("IN ASSIGNMENT", None), ("plus_minus_expr",): ("PLUS_MINUS", None),
+    ("set_relation",): ("SUBSET SUPSET IN NOTIN ASSIGNMENT", "minus_expr"), ("interval",): ("COMMA", None),
+    ("(additive|)", "DIFFERENTIAL"): ("DIFFERENTIAL", None)}
+_SCRIPTS = {("supexpr", "subexpr"): "UNDERSCORE", ("subexpr", "supexpr"): "CARET"}  # the second right after the 1st
+_AFTER_SYMBOLS = {  # `x = …`, `(x, y) \in …`: symbols first, then one of these tokens
+    ("set_elements_relation",): "IN ASSIGNMENT", ("set_relation",): "IN NOTIN ASSIGNMENT"}
+_FIRST_OF_SEVERAL = {("supexpr",), ("subexpr",)}  # taken when first of several left (SLL): a ^ or _ binds to the left
+
+def _signature(P, s, stop) -> tuple | None:
+    "What an alternative of parser class `P` matches from ATN state `s` to `stop`: rules, tokens, `(a|b|)` for a block."
+    from antlr4.atn.ATNState import BasicBlockStartState
+    from antlr4.atn.Transition import RuleTransition
+    out = []
+    for _ in range(64):
+        if s.stateNumber == stop.stateNumber: return tuple(out)
+        if isinstance(s, BasicBlockStartState) and len(s.transitions) > 1:
+            alts = [_signature(P, t.target, s.endState) for t in s.transitions]
+            if None in alts or len(s.endState.transitions) != 1: return None  # None: where it loops
+            out.append("(" + "|".join(" ".join(a) for a in alts) + ")"); s = s.endState.transitions[0].target; continue
+        if len(s.transitions) != 1: return None
+        t = s.transitions[0]
+        if isinstance(t, RuleTransition): out.append(P.ruleNames[t.target.ruleIndex]); s = t.followState
+        else:
+            if t.label is not None: out.append("|".join(P.symbolicNames[x] for x in t.label))
+            s = t.target
+
+# %% ../nbs/00b_answers.ipynb #d8f3cdc0
+@lru_cache(maxsize=2)
+def _alternatives(P) -> dict:
+    "Decisions of parser class `P` the tables concern: per alternative (signature, first tokens, needed, excusing)."
+    from antlr4.Token import Token
+    from antlr4.atn.ATNState import BasicBlockStartState
+    atn, token, table = P.atn, {n: i for i, n in enumerate(P.symbolicNames)}, {}
+    ruled = {*_NEEDS, *_SCRIPTS, *_AFTER_SYMBOLS, *_FIRST_OF_SEVERAL}
+    for d, ds in enumerate(atn.decisionToState):
+        if not isinstance(ds, BasicBlockStartState): continue
+        alts = []
+        for t in ds.transitions:
+            sig, first = _signature(P, t.target, ds.endState), atn.nextTokens(t.target)
+            needs, excuse = _NEEDS.get(sig, ("", None))
+            alts.append((sig, None if Token.EPSILON in first else frozenset(first),
+                         frozenset(token[n] for n in needs.split()),
+                         frozenset(atn.nextTokens(atn.ruleToStartState[P.ruleNames.index(excuse)]) if excuse else ())))
+        if any(sig in ruled for sig, *_ in alts): table[d] = alts
+    return table
+
+# %% ../nbs/00b_answers.ipynb #26178823
+@lru_cache(maxsize=2)
+def _unary_loops(P) -> frozenset:
+    "The decisions of parser class `P` to read one more factor (`postfix+` in `unary`): 1 reads it, 2 ends the product."
+    from antlr4.atn.ATNState import PlusLoopbackState
+    return frozenset(d for d, s in enumerate(P.atn.decisionToState)
+                     if isinstance(s, PlusLoopbackState) and P.ruleNames[s.ruleIndex] == "unary")
+
+@lru_cache(maxsize=2)
+def _in_sums(P) -> frozenset:
+    "The tokens that can occur in an `additive` of parser class `P` (an integral's body): any other ends such a body."
+    from antlr4.atn.ATNState import RuleStopState
+    from antlr4.atn.Transition import NotSetTransition, RuleTransition
+    seen, todo, tokens = set(), [P.atn.ruleToStartState[P.RULE_additive]], set()
+    while todo:
+        s = todo.pop()
+        if s.stateNumber in seen or isinstance(s, RuleStopState): continue
+        seen.add(s.stateNumber)
+        for t in s.transitions:
+            if isinstance(t, RuleTransition): todo += [t.target, t.followState]; continue
+            if isinstance(t, NotSetTransition) or (t.label is None and not t.isEpsilon):
+                return frozenset(range(len(P.symbolicNames)))  # any token
+            if t.label is not None: tokens.update(t.label)
+            todo.append(t.target)
+    return frozenset(tokens)
+
+def _awaiting_dx(P, ctx, cache: dict) -> int:
+    "How many integrals around rule context `ctx` still need their `dx`: sums that must be followed by one."
+    n = 0
+    while ctx is not None and ctx.invokingState >= 0:
+        if ctx.invokingState not in cache:
+            follow = P.atn.nextTokens(P.atn.states[ctx.invokingState].transitions[0].followState)
+            cache[ctx.invokingState] = len(follow) == 1 and P.DIFFERENTIAL in follow
+        n += cache[ctx.invokingState] and isinstance(ctx, P.AdditiveContext); ctx = ctx.parentCtx
+    return n
+
+# %% ../nbs/00b_answers.ipynb #ca315a31
+def _after_script(types: list, i: int, P) -> int | None:
+    "Where the script (`_x`, `^{…}`) starting at token `i` ends, if that is certain."
+    if i + 2 >= len(types): return None
+    if types[i + 1] != P.L_BRACE:  # one token, unless a script of its own follows
+        return i + 2 if types[i + 2] not in (P.CARET, P.UNDERSCORE) else None
+    depth = 0
+    for k in range(i + 1, len(types)):
+        depth += (types[k] == P.L_BRACE) - (types[k] == P.R_BRACE)
+        if depth == 0: return k + 1
+    return None
+
+def _after_symbols(types: list, i: int, P) -> int | None:
+    "Where the symbols (`x_1`, `(x, y)`: an `atom_expr_list`) from token `i` end; -1: none there, None: unsure."
+    def symbol(j):
+        if types[j] not in (P.LETTER_NO_E, P.GREEK_CMD, P.OTHER_SYMBOL_CMD, P.ACCENT): return -1
+        j += 1
+        for _ in range(2):  # a subscript and a superscript, in either order
+            if types[j] not in (P.CARET, P.UNDERSCORE): break
+            j = _after_script(types, j, P)
+            if j is None or j >= len(types): return None
+        return j
+    if types[i] != P.L_PAREN: return symbol(i)
+    j = i + 1
+    while True:
+        j = symbol(j)
+        if j is None or j < 0: return j
+        if types[j] == P.R_PAREN: return j + 1
+        if types[j] != P.COMMA: return -1
+        j += 1
+
+# %% ../nbs/00b_answers.ipynb #7abeea68
+def _ruling_out(interp, ll: bool):
+    "`interp.adaptivePredict`, ruling out first the alternatives that cannot start here or lack a token they need."
+    predict, have, P, dx_cache = interp.adaptivePredict, [], type(interp.parser), {}
+    try:
+        table, loops, in_sums = _alternatives(P), _unary_loops(P), _in_sums(P)
+        factor = frozenset(P.atn.nextTokens(P.atn.ruleToStartState[P.RULE_postfix])) - {P.BAR, P.VERT, P.NORM}  # |x|
+    except Exception: return predict  # another grammar: ANTLR's prediction, unchanged
+    def possible(sig, first, needs, excuse, la, i):
+        types, present = have
+        if first is not None and la not in first: return False
+        if needs and needs.isdisjoint(present) and la not in excuse: return False
+        if sig in _SCRIPTS and (end := _after_script(types, i, P)) is not None:
+            return end < len(types) and types[end] == getattr(P, _SCRIPTS[sig])
+        if sig in _AFTER_SYMBOLS and la not in excuse and (end := _after_symbols(types, i, P)) is not None:
+            return end >= 0 and types[end] in {getattr(P, n) for n in _AFTER_SYMBOLS[sig].split()}
+        return True
+    def ruling(input, decision, outer):
+        (types, _), la, i = have, input.LA(1), input.index
+        if decision in loops:
+            if la == P.DIFFERENTIAL and (need := _awaiting_dx(P, outer, dx_cache)):  # this dx as a factor would leave
+                end = next((k for k in range(i, len(types)) if types[k] not in in_sums), len(types))  # one short
+                if types[i:end].count(P.DIFFERENTIAL) <= need: return 2
+            if not ll and la in factor: return 1  # a factor follows: read it
+        alts = table.get(decision)
+        if alts is not None:
+            left = [k for k, alt in enumerate(alts, 1) if possible(*alt, la, i)]
+            if len(left) == 1 or (left and not ll and alts[left[0] - 1][0] in _FIRST_OF_SEVERAL): return left[0]
+    def adaptive(input, decision, outer):
+        if decision in loops or decision in table:
+            if not have:  # lexing errors raise here, as they would in ANTLR's prediction
+                input.fill(); have.extend([[t.type for t in input.tokens], frozenset(t.type for t in input.tokens)])
+            try: alt = ruling(input, decision, outer)
+            except Exception: alt = None  # a ruling that fails decides nothing
+            if alt is not None: return alt
+        return predict(input, decision, outer)
+    return adaptive
+
 # %% ../nbs/00b_answers.ipynb #2ee991fb
 _PROSE_TAIL = 20_000  # characters at the end of a completion without a box in which math-verify looks for its final answer
 
@@ -1049,10 +1223,10 @@ class _Supervisor:
         end = None if total is None else time.monotonic() + total
         sent: list[deque] = [deque() for _ in range(n)]  # per worker: [item, task, limit, deadline (None while queued behind another)]
 
-        def victim(i: int, now: float):  # the queue an idle worker may take from: one backlogged, or behind a slow item
+        def victim(i: int, now: float):  # the queue an idle worker may take from: behind a slow item, or workerless
             j = max(range(n), key=lambda j: len(queues[j]))
             slow = bool(sent[j]) and sent[j][0][3] is not None and now - (sent[j][0][3] - sent[j][0][2] - _GRACE) > _STEAL_AFTER
-            return queues[j] if len(queues[j]) >= 2 or (queues[j] and (slow or not sent[j])) else None
+            return queues[j] if queues[j] and (slow or not sent[j]) else None
 
         def requeue(i: int):  # items sent to a worker that was killed go back to the front of its queue
             while sent[i]: idx, task, *_ = sent[i].pop(); queues[i].appendleft((idx, task))
@@ -1105,6 +1279,7 @@ class _Supervisor:
                 if sent[i] and now >= sent[i][0][3]:  # past the limit and the grace: stop it the hard way
                     idx, _, limit, _ = sent[i].popleft()
                     self._kill(i); requeue(i); emit(idx, "timeout_budget" if limit < timeout else "timeout")
+        for i in range(n): self._ensure(i)  # workers killed in this batch are replaced before it is reported done
 
     def close(self):
         for i, w in enumerate(self.workers):
