@@ -32,7 +32,7 @@ def build(recipe: str, cache: str) -> tuple[float, float, float, dict, int]:
 
 
 def naive_gold_check(n_rows: int, seed: int = 0) -> tuple[float, float]:
-    "Wall and CPU seconds per row of math-verify's parse of a gold answer in this process (no dedup, no workers, no cache)."
+    "Wall and CPU seconds per row of math-verify's parse of a gold answer in this process (no dedup, workers, cache)."
     from openrs.core import load_shipped_rows
     from openrs.answers import gold_problem, parse_answer
     rows = [r for r in load_shipped_rows("open_rs") if r["answer"]]
@@ -64,13 +64,13 @@ def main(argv=None):
                cold_cpu_main_seconds=round(cold_main, 1), cold_cpu_checker_seconds=round(cold_workers, 1),
                cold_idle_estimate_seconds=round(idle, 1), warm_cpu_seconds=round(warm_main + warm_workers, 1),
                cold_stages=cold_stages, warm_stages=warm_stages,
-               baseline_naive_gold_check_wall_seconds=round(wall_row * 7000,
-                                                            1), baseline_naive_gold_check_cpu_seconds=round(naive_cpu,
-                                                                                                            1),
-               baseline_rows_sampled=a.baseline_rows, cpu_ratio_naive_gold_check_over_pipeline=round(naive_cpu / (cold_main + cold_workers), 2),
+               baseline_naive_gold_check_wall_seconds=round(wall_row * 7000, 1),
+               baseline_naive_gold_check_cpu_seconds=round(naive_cpu, 1), baseline_rows_sampled=a.baseline_rows,
+               cpu_ratio_naive_gold_check_over_pipeline=round(naive_cpu / (cold_main + cold_workers), 2),
                target_seconds=60, cpus=cpus, load_average_before=[round(x, 2) for x in load_before],
                load_average_after=[round(x, 2) for x in os.getloadavg()], python=platform.python_version(),
-               note="CPU shared with other jobs while measured: wall times are inflated; CPU times and their ratios are the comparable figures")
+               note="CPU shared with other jobs while measured: wall times are inflated; CPU times and their ratios "
+                    "are the comparable figures")
     print(f"{a.recipe}: {n:,} problems out of 7,000")
     print(f"cold (fresh cache): {cold:6.1f} s wall; CPU {cold_main:.1f} s in the main process + {cold_workers:.1f} s "
           f"in the answer checker  stages: {cold_stages}")

@@ -11,11 +11,11 @@ time is the one the 2-minute target is about, and whose two runs must agree exac
 problem, GRPO's loss and reward at every step). `--build` adds one run that builds the warm start on this machine
 instead of using the shipped one.
 
-    python benchmarks/bench_demo.py                              # 8 seeds x threads 1 and 2, + 2 timing runs: about 45 min
+    python benchmarks/bench_demo.py                              # 8 seeds x threads 1 and 2, + 2 timing runs
     python benchmarks/bench_demo.py --seeds 0 1 --threads 1      # a quick look
 
-Writes benchmarks/results/demo.json, and the figures of the first seed (1 thread) and of the worst run beside it. The load
-average before and after each run is recorded: timings taken while other work shares the cores are pessimistic.
+Writes benchmarks/results/demo.json, and the figures of the first seed (1 thread) and of the worst run beside it. The
+load average before and after each run is recorded: timings taken while other work shares the cores are pessimistic.
 """
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ def run_once(seed: int, threads: int, out: Path, control: bool = True, build: bo
     steps = read_jsonl(out / "grpo" / METRICS_FILE)
     pts = lambda x: round(100 * x, 2)
     r = {"seed": seed, "threads": threads, "control_run": control, "built_warm_start": build, "wall_s": round(wall, 1),
-         "loadavg_start": load0, "loadavg_end": load1, "stderr_lines": len([l for l in p.stderr.splitlines() if l.strip()]),
+         "loadavg_start": load0, "loadavg_end": load1,
+         "stderr_lines": len([l for l in p.stderr.splitlines() if l.strip()]),
          "summary": p.stdout.strip().splitlines()[:-1], "before": res["before"]["mean"], "after": res["after"]["mean"],
          "gain_points": pts(res["difference"]["diff"]), "gain_ci_points": [pts(x) for x in res["difference"]["ci"]],
          "greedy_before": res["greedy_before"]["mean"], "greedy_after": res["greedy_after"]["mean"],
@@ -58,8 +59,7 @@ def run_once(seed: int, threads: int, out: Path, control: bool = True, build: bo
         r.update(control=res["control"]["mean"], greedy_control=res["greedy_control"]["mean"],
                  control_steps=res["control_steps"],
                  control_gap_points=pts(c["diff"]), control_gap_ci_points=[pts(x) for x in c["ci"]])
-        r["demo_s"] = round(wall - res["seconds"]["control"] - res["seconds"]["eval"] / 3,
-                            1)  # the run less its control part
+        r["demo_s"] = round(wall - res["seconds"]["control"] - res["seconds"]["eval"] / 3, 1)  # less the control part
     return r
 
 
@@ -69,20 +69,22 @@ def check_targets(runs: list[dict]) -> dict:
     plain = [r for r in runs if not r["control_run"]]
     gains = [r["gain_points"] for r in sweep]
     same = None
-    if len(plain) > 1: same = all(r["_per_problem"] == plain[0]["_per_problem"] and r["_steps"] == plain[0]["_steps"] for r in plain[1:])
+    if len(plain) > 1:
+        first = plain[0]
+        same = all(r["_per_problem"] == first["_per_problem"] and r["_steps"] == first["_steps"] for r in plain[1:])
     worst = min(sweep, key=lambda r: r["gain_points"]) if sweep else None
     return {
-        "runs": len(sweep), "seeds": sorted({r["seed"] for r in sweep}), "threads": sorted({r["threads"] for r in sweep}),
-        "min_gain_points": min(gains) if gains else None, "mean_gain_points": round(sum(gains) / len(gains),
-                                                                                    2) if gains else None,
+        "runs": len(sweep), "seeds": sorted({r["seed"] for r in sweep}),
+        "threads": sorted({r["threads"] for r in sweep}), "min_gain_points": min(gains) if gains else None,
+        "mean_gain_points": round(sum(gains) / len(gains), 2) if gains else None,
         "worst": {"seed": worst["seed"], "threads": worst["threads"]} if worst else None,
         "every_gain_at_least_15": all(g >= TARGETS["min_gain_points"] for g in gains),
         "every_ci_low_at_least_10": all(r["gain_ci_points"][0] >= TARGETS["min_gain_ci_low_points"] for r in sweep),
         "mean_gain_at_least_20": bool(gains) and sum(gains) / len(gains) >= TARGETS["goal_mean_gain_points"],
         "min_control_gap_points": min(r["control_gap_points"] for r in sweep) if sweep else None,
         "grpo_beats_control_by_5": all(r["control_gap_points"] >= TARGETS["min_control_gap_points"] for r in sweep),
-        "plain_wall_s": [r["wall_s"] for r in plain], "max_demo_s_in_sweep": max((r["demo_s"] for r in sweep),
-                                                                                 default=None),
+        "plain_wall_s": [r["wall_s"] for r in plain],
+        "max_demo_s_in_sweep": max((r["demo_s"] for r in sweep), default=None),
         "under_2_minutes": all(r["wall_s"] < TARGETS["max_wall_s"] for r in plain) if plain else None,
         "same_numbers_same_seed": same,
         "clean_output": all(r["stderr_lines"] == 0 for r in runs),
@@ -108,12 +110,13 @@ def main(argv=None):
         for i, (seed, threads, control, build) in enumerate(plan):
             r = run_once(seed, threads, Path(d) / f"run{i}", control, build)
             r["_png"] = str(Path(d) / f"run{i}" / "demo.png")
-            if control and threads == 1 and not build and seed == a.seeds[0]: shutil.copy(r["_png"],
-                                                                                          out.with_name(f"demo_seed{seed}.png"))
+            if control and threads == 1 and not build and seed == a.seeds[0]:
+                shutil.copy(r["_png"], out.with_name(f"demo_seed{seed}.png"))
             print(f"seed {seed}, {threads} thread(s){', control' * control}{', warm start built here' * build}: "
                   f"{r['gain_points']:+.1f} points ({r['gain_ci_points'][0]:+.1f} to {r['gain_ci_points'][1]:+.1f})"
                   + (f", GRPO - control {r['control_gap_points']:+.1f}" if control else "")
-                  + f"; wall {r['wall_s']:.0f} s, load {r['loadavg_start'][0]:.1f} -> {r['loadavg_end'][0]:.1f}", flush=True)
+                  + f"; wall {r['wall_s']:.0f} s, load {r['loadavg_start'][0]:.1f} -> {r['loadavg_end'][0]:.1f}",
+                  flush=True)
             runs.append(r)
         targets = check_targets(runs)
         if targets["worst"]:

@@ -93,7 +93,8 @@ def main(argv=None) -> int:
     from openrs.generation import GENERATION_BACKENDS
     overrides = {} if a.shape == "1.5b" else TINY_SHAPE
     model_path = str(random_model_path(dtype=a.dtype, **overrides))
-    backends = a.backends or [b for b in GENERATION_BACKENDS if b != "vllm" or (cuda and importlib.util.find_spec("vllm"))]
+    backends = a.backends or [b for b in GENERATION_BACKENDS
+                              if b != "vllm" or (cuda and importlib.util.find_spec("vllm"))]
     results = {}
     for b in backends:
         print(f"{b}: ...", flush=True)
@@ -102,12 +103,14 @@ def main(argv=None) -> int:
         print(f"{b}: {results[b]}", flush=True)
     device = device_name()
     record = dict(benchmark="openrs eval on MATH-500: output tokens/s, generation alone vs whole evaluation",
-                  device=device, torch=torch.__version__, cuda=torch.version.cuda, transformers=transformers.__version__,
-                  openrs=getattr(openrs, "__version__", None), commit=git_commit(), python=platform.python_version(),
-                  shape=a.shape, n_params=n_params(r1_distill_1p5b_config(**overrides)), dtype=a.dtype, problems=a.problems, k=a.k,
+                  device=device, torch=torch.__version__, cuda=torch.version.cuda,
+                  transformers=transformers.__version__, openrs=getattr(openrs, "__version__", None),
+                  commit=git_commit(), python=platform.python_version(), shape=a.shape,
+                  n_params=n_params(r1_distill_1p5b_config(**overrides)), dtype=a.dtype, problems=a.problems, k=a.k,
                   max_new_tokens=a.max_new_tokens, batch_size=a.batch_size, results=results,
                   load_average=os.getloadavg() if hasattr(os, "getloadavg") else None, note=a.note,
-                  time=time.strftime("%Y-%m-%dT%H:%M:%S%z"), command="python benchmarks/bench_eval.py " + " ".join(argv or sys.argv[1:]))
+                  time=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                  command="python benchmarks/bench_eval.py " + " ".join(argv or sys.argv[1:]))
     slug = re.sub(r"[^a-z0-9]+", "-", device.lower().split("(")[0]).strip("-")
     out = Path(a.out) if a.out else Path(__file__).parent / "results" / f"eval_{slug}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

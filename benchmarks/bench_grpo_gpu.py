@@ -67,13 +67,14 @@ def run_one(a, name: str) -> dict:
     tok = load_tokenizer(model)
     from openrs.data import build_train_dataset
     prompts = build_train_dataset(recipe.data, tok)["prompt"][:200]
-    from openrs.generation import render_prompt
+    from openrs.core import render_prompt
     lengths = sorted(len(tok(render_prompt(tok, p), add_special_tokens=False)["input_ids"]) for p in prompts)
-    prompt_len = lengths[int(0.9 * (len(lengths) - 1))]  # micro-batches pad to their longest prompt: take the 90th percentile
+    prompt_len = lengths[int(0.9 * (len(lengths) - 1))]  # micro-batches pad to their longest prompt: the 90th centile
     config = r1_distill_1p5b_config(**(TINY if a.tiny else {}))
     ck = checkpointing_args(g)  # the recipe's setting under either of its names
+    checkpointing = bool(ck.get("activation_checkpointing", ck.get("gradient_checkpointing")))
     est = training_memory(config, "ddp", processes=1, micro_batch=g["per_device_train_batch_size"],
-                          seq_len=prompt_len + g["max_completion_length"], checkpointing=bool(ck.get("activation_checkpointing", ck.get("gradient_checkpointing"))),
+                          seq_len=prompt_len + g["max_completion_length"], checkpointing=checkpointing,
                           reference_model=bool(g.get("beta", 0)),
                           generate_sequences=g["per_device_train_batch_size"] * g["gradient_accumulation_steps"])
     steady = timer.times[1:] or timer.times
@@ -81,7 +82,8 @@ def run_one(a, name: str) -> dict:
          "step_seconds": [round(t, 3) for t in timer.times],
          "seconds_per_step": round(statistics.median(steady), 3), "first_step_seconds": round(timer.times[0], 3),
          "completions_per_step": g["per_device_train_batch_size"] * g["gradient_accumulation_steps"],
-         "completion_tokens": g["max_completion_length"], "prompt_tokens_p90": prompt_len, "total_seconds": round(total, 1),
+         "completion_tokens": g["max_completion_length"], "prompt_tokens_p90": prompt_len,
+         "total_seconds": round(total, 1),
          "estimated_peak_gib": round(peak_memory(est) / GiB, 2),
          "estimate_by_component_gib": {k: round(v / GiB, 2) for k, v in est.items()},
          "final_metrics": {k: run.metrics[-1].get(k) for k in ("reward", "kl", "completions/mean_length",
@@ -138,17 +140,20 @@ def main(argv=None):
             print(f"{name}: failed\n{r.stderr[-3000:]}", file=sys.stderr); continue
         results.append(json.loads(line[-1][len("BENCH-RESULT "):]))
         x = results[-1]
-        mem = f"peak {x['peak_allocated_gib']} GiB (estimate {x['estimated_peak_gib']})" if "peak_allocated_gib" in x else f"peak RSS {x['peak_rss_gib']} GiB"
+        if "peak_allocated_gib" in x: mem = f"peak {x['peak_allocated_gib']} GiB (estimate {x['estimated_peak_gib']})"
+        else: mem = f"peak RSS {x['peak_rss_gib']} GiB"
         print(f"{name:<18} {x['seconds_per_step']:>8.2f} s/step  {mem}", flush=True)
     ok = {r["setting"]: r for r in results if "error" not in r}
     ratios = {}
     if "paper" in ok and "no-checkpointing" in ok:
-        ratios["checkpointing_time_cost"] = round(ok["paper"]["seconds_per_step"] / ok["no-checkpointing"]["seconds_per_step"], 3)
-        if "peak_allocated_gib" in ok["paper"]:
-            ratios["checkpointing_memory_saving"] = round(ok["no-checkpointing"]["peak_allocated_gib"] / ok["paper"]["peak_allocated_gib"], 3)
+        paper, off = ok["paper"], ok["no-checkpointing"]
+        ratios["checkpointing_time_cost"] = round(paper["seconds_per_step"] / off["seconds_per_step"], 3)
+        if "peak_allocated_gib" in paper:
+            ratios["checkpointing_memory_saving"] = round(off["peak_allocated_gib"] / paper["peak_allocated_gib"], 3)
     report = {"benchmark": "grpo_gpu", "recipe": a.recipe,
               "model": "tiny random (CPU check)" if a.tiny else "random-r1-distill-1.5b",
-              "generation": "transformers", "steps": a.steps, "when": time.strftime("%Y-%m-%d %H:%M:%S"), "device": device_info(),
+              "generation": "transformers", "steps": a.steps, "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+              "device": device_info(),
               "results": results, "ratios": ratios}
     print(json.dumps(ratios))
     out = a.out or (None if a.tiny else str(Path(__file__).parent / "results" / "grpo_gpu.json"))

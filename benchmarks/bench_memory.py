@@ -9,8 +9,8 @@ training, with glibc told to return every freed block of 64 KiB or more at once 
 memory is the model run's peak minus the control run's: what does not depend on the model (Python objects, small
 tensors, communication buffers) cancels. The notebook nbs/02b_memory.ipynb explains the method and shows the result.
 
-    python benchmarks/bench_memory.py                      # ~10 minutes on 2 cores; writes benchmarks/results/memory_cpu.json
-    python benchmarks/bench_memory.py --tiny --configs ddp --out /tmp/m.json   # the same code at a tiny shape, ~1 minute
+    python benchmarks/bench_memory.py         # writes benchmarks/results/memory_cpu.json (its wall time is in the file)
+    python benchmarks/bench_memory.py --tiny --configs ddp --out /tmp/m.json   # the same code at a tiny shape
 """
 import argparse, json, os, platform, socket, sys, tempfile, time
 from pathlib import Path
@@ -31,12 +31,13 @@ def free_port() -> int:
 
 
 def overrides(model: str, s: dict) -> list[str]:
-    "The recipe's settings but for the model and the batch: short prompts (no system prompt) and completions, nothing saved."
+    "The recipe's settings but for the model and the batch: short prompts (no system prompt) and completions, no saves."
     return [f"model.name_or_path={model}", "data.limit=64", f"data.max_prompt_tokens={s['prompt_tokens']}",
-            "data.system_prompt=none",
-            f"grpo.max_steps={s['steps']}", f"grpo.per_device_train_batch_size={s['micro_batch']}", f"grpo.num_generations={s['num_generations']}",
-            "grpo.gradient_accumulation_steps=1", f"grpo.max_completion_length={s['completion_tokens']}", 'grpo.save_strategy="no"',
-            "grpo.report_to=none", "grpo.disable_tqdm=true"]
+            "data.system_prompt=none", f"grpo.max_steps={s['steps']}",
+            f"grpo.per_device_train_batch_size={s['micro_batch']}", f"grpo.num_generations={s['num_generations']}",
+            "grpo.gradient_accumulation_steps=1",
+            f"grpo.max_completion_length={s['completion_tokens']}", 'grpo.save_strategy="no"', "grpo.report_to=none",
+            "grpo.disable_tqdm=true"]
 
 
 def run_one(config: str, model: str, s: dict, work: Path) -> list[dict]:
@@ -54,7 +55,7 @@ def run_one(config: str, model: str, s: dict, work: Path) -> list[dict]:
 
 
 def predict(shape: dict, engine: str, s: dict) -> dict:
-    "`training_memory`'s components (bytes) for the benchmark's shape, batch and engine, and the largest phase of the step."
+    "`training_memory`'s components (bytes) for the benchmark's shape, batch and engine, and the step's largest phase."
     from openrs.core import r1_distill_1p5b_config
     from openrs.memory import STATE, peak_memory, training_memory
     m = training_memory(r1_distill_1p5b_config(**shape), engine, s["processes"], s["micro_batch"],
@@ -91,8 +92,8 @@ def main(argv=None) -> int:
               "versions": {"torch": torch.__version__, "transformers": transformers.__version__, "trl": trl.__version__,
                            "accelerate": accelerate.__version__, "deepspeed": ds_version},
               "recipe": "open_rs3", "overrides": overrides("MODEL", s), "settings": s,
-              "method": "peak anonymous RSS (sampled every 2 ms) minus its value just before the model loads, larger rank; "
-                        "model run minus control run; MALLOC_MMAP_THRESHOLD_=65536",
+              "method": "peak anonymous RSS (sampled every 2 ms) minus its value just before the model loads, larger "
+                        "rank; model run minus control run; MALLOC_MMAP_THRESHOLD_=65536",
               "model": {"shape": shape, "parameters": n_params(r1_distill_1p5b_config(**shape))},
               "control": {"shape": CONTROL, "parameters": n_params(r1_distill_1p5b_config(**CONTROL))}, "results": {}}
     for config in configs:
@@ -105,7 +106,8 @@ def main(argv=None) -> int:
              "control_mib": grow["control"] / MiB,
              "measured_model_mib": (grow["model"] - grow["control"]) / MiB, "predicted_mib": pm["peak"] / MiB,
              "predicted_control_mib": pc["peak"] / MiB, "predicted_model_mib": (pm["peak"] - pc["peak"]) / MiB,
-             "predicted_components_mib": {k: (pm[k] - pc[k]) / MiB for k in pm if k != "peak"}, "seconds": round(time.monotonic() - t0, 1)}
+             "predicted_components_mib": {k: (pm[k] - pc[k]) / MiB for k in pm if k != "peak"},
+             "seconds": round(time.monotonic() - t0, 1)}
         r["ratio"] = r["measured_model_mib"] / r["predicted_model_mib"]
         report["results"][config] = r
         out.parent.mkdir(parents=True, exist_ok=True)

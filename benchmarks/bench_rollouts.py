@@ -86,7 +86,7 @@ def prompt_rows(tokenizer, n: int, max_prompt: int) -> list[list]:
 # ---------------------------------------------------------------- GRPO optimizer steps
 
 def bench_grpo(variant: str, shape: dict, path: str, tiny: bool, fast_options: dict | None = None) -> dict:
-    "Optimizer steps of GRPOTrainer (`trl`; `trl-static`: its static cache) or with FastRolloutMixin (`openrs`): seconds, generation, memory."
+    "Optimizer steps of GRPOTrainer (`trl`; `trl-static`: static cache) or with FastRolloutMixin (`openrs`), timed."
     import torch
     from datasets import Dataset
     from transformers import TrainerCallback
@@ -132,12 +132,14 @@ def bench_grpo(variant: str, shape: dict, path: str, tiny: bool, fast_options: d
 
     with tempfile.TemporaryDirectory() as out_dir:
         args = GRPOConfig(
-            output_dir=out_dir, per_device_train_batch_size=shape["per_device"], gradient_accumulation_steps=shape["accumulation"],
-            num_generations=shape["generations"], max_completion_length=shape["completion"],
+            output_dir=out_dir, per_device_train_batch_size=shape["per_device"],
+            gradient_accumulation_steps=shape["accumulation"], num_generations=shape["generations"],
+            max_completion_length=shape["completion"],
             generation_kwargs={"min_new_tokens": shape["completion"]},  # every completion exactly this long
-            beta=shape["beta"], loss_type="bnpo", temperature=shape["temperature"], learning_rate=1e-6, **checkpointing_args({"activation_checkpointing": True}),
-            bf16=cuda, use_cpu=not cuda, max_steps=n_steps, logging_steps=1, report_to="none", save_strategy="no", seed=0,
-            disable_tqdm=True, dataloader_num_workers=0, cache_implementation="static" if variant == "trl-static" else None)
+            beta=shape["beta"], loss_type="bnpo", temperature=shape["temperature"], learning_rate=1e-6,
+            **checkpointing_args({"activation_checkpointing": True}), bf16=cuda, use_cpu=not cuda, max_steps=n_steps,
+            logging_steps=1, report_to="none", save_strategy="no", seed=0, disable_tqdm=True, dataloader_num_workers=0,
+            cache_implementation="static" if variant == "trl-static" else None)
         trainer = Trainer(model=path, reward_funcs=reward, args=args, train_dataset=data, processing_class=tok,
                           callbacks=[StepClock()])
         trainer.remove_callback(PrinterCallback)  # the step clock logs instead
@@ -153,9 +155,11 @@ def bench_grpo(variant: str, shape: dict, path: str, tiny: bool, fast_options: d
                step_s_median=statistics.median(s["s"] for s in timed), first_step_s=steps[0]["s"],
                generate_s_median=statistics.median(s["generate_s"] for s in timed),
                decode_tokens_per_s=sum(s["tokens"] for s in timed) / gen_s if gen_s else None,
-               completion_tokens_per_step=timed[0]["tokens"], prompt_tokens_max=max(g["prompt_tokens"] for g in gen_log),
+               completion_tokens_per_step=timed[0]["tokens"],
+               prompt_tokens_max=max(g["prompt_tokens"] for g in gen_log),
                mean_completion_length=[h.get("completions/mean_length") for h in history],
-               completions_exact=all(h.get("completions/min_length") == h.get("completions/max_length") == shape["completion"] for h in history),
+               completions_exact=all(h.get("completions/min_length") == h.get("completions/max_length")
+                                     == shape["completion"] for h in history),
                loss=[h.get("loss") for h in history], reward=[h.get("reward") for h in history])
     if cuda: res.update(peak_allocated_gib=torch.cuda.max_memory_allocated() / 2**30,
                         peak_reserved_gib=torch.cuda.max_memory_reserved() / 2**30)
@@ -197,11 +201,10 @@ def bench_decode(shape: dict, path: str, variants: list[str], on_update=lambda r
     prompts, floors = {}, {}
     for B in shape["decode_batches"]:
         convs = prompt_rows(tok, B, shape["max_prompt"])
-        prompts[B] = [tok.apply_chat_template(c, add_generation_prompt=True, tokenize=True,
-                                              return_dict=True)["input_ids"] for c in convs]
+        chat = lambda c: tok.apply_chat_template(c, add_generation_prompt=True, tokenize=True, return_dict=True)
+        prompts[B] = [chat(c)["input_ids"] for c in convs]
         ctx = max(map(len, prompts[B])) + N // 2  # average context over the completion
-        floors[B] = decode_floor(model.config, B, ctx,
-                                 bandwidth=bw) if cuda else None  # a CPU is not bandwidth-bound at this size
+        floors[B] = decode_floor(model.config, B, ctx, bandwidth=bw) if cuda else None  # a CPU is not bandwidth-bound
         out[str(B)] = dict(prompt_tokens_max=max(map(len, prompts[B])))
         if floors[B]: out[str(B)].update(floor_tokens_per_s=floors[B]["tokens_per_s"],
                                          floor_step_ms=floors[B]["step_s"] * 1e3)
@@ -213,16 +216,16 @@ def bench_decode(shape: dict, path: str, variants: list[str], on_update=lambda r
                     dec = StaticDecoder(model, compile=None if v == "openrs" else False)
                     s = RolloutSampling(max_new_tokens=N, eos_token_ids=(eos,), pad_token_id=pad,
                                         temperature=shape["temperature"], min_new_tokens=N)
-                    t0 = time.perf_counter(); dec.generate(ids,
-                                                           s); warm = time.perf_counter() - t0  # compiles, records graphs
+                    t0 = time.perf_counter(); dec.generate(ids, s)  # compiles, records graphs
+                    warm = time.perf_counter() - t0
                     t0 = time.perf_counter(); comps = dec.generate(ids, s); sync(); total = time.perf_counter() - t0
                     st = dec.stats
                     assert all(len(c) == N for c in comps), "completions are not all max_new_tokens long"
                     r = dict(tokens_per_s=st.decode_tokens_per_s, step_ms=st.decode_s / (st.steps - 1) * 1e3,
-                             prefill_s=st.prefill_s,
-                             end_to_end_tokens_per_s=B * N / total, first_call_s=warm, graphs=st.graphs, mode=st.mode, new_tokens=N)
+                             prefill_s=st.prefill_s, end_to_end_tokens_per_s=B * N / total, first_call_s=warm,
+                             graphs=st.graphs, mode=st.mode, new_tokens=N)
                     del dec
-                else:  # transformers' generate, dynamic cache ("hf-dynamic") or static cache, auto-compiled ("hf-static")
+                else:  # transformers' generate: dynamic cache ("hf-dynamic"), or static and auto-compiled ("hf-static")
                     n = shape["baseline_tokens"]
                     batch = tok.pad({"input_ids": ids}, return_tensors="pt").to(device)
                     kw = dict(pad_token_id=pad, eos_token_id=[eos], do_sample=True, temperature=shape["temperature"],
@@ -232,18 +235,17 @@ def bench_decode(shape: dict, path: str, variants: list[str], on_update=lambda r
                     with torch.no_grad():
                         def run(k):
                             sync(); t0 = time.perf_counter()
-                            model.generate(**batch,
-                                           generation_config=GenerationConfig(max_new_tokens=k, min_new_tokens=k,
-                                                                              **kw)); sync()
+                            gc = GenerationConfig(max_new_tokens=k, min_new_tokens=k, **kw)
+                            model.generate(**batch, generation_config=gc); sync()
                             return time.perf_counter() - t0
                         warm = run(n)  # first call: allocation, and compilation for the static cache
                         one = run(1)  # prefill and setup, subtracted below
                         full = run(n)
                     r = dict(tokens_per_s=B * (n - 1) / (full - one), step_ms=(full - one) / (n - 1) * 1e3,
-                             prefill_s=one,
-                             end_to_end_tokens_per_s=B * n / full, first_call_s=warm, new_tokens=n)
+                             prefill_s=one, end_to_end_tokens_per_s=B * n / full, first_call_s=warm, new_tokens=n)
                 if floor: r["fraction_of_floor"] = r["tokens_per_s"] / floor["tokens_per_s"]
-                log(f"  decode batch {B} {v}: {r['tokens_per_s']:,.0f} tokens/s ({r['step_ms']:.2f} ms/step" + (f"; floor {floor['step_s'] * 1e3:.2f} ms)" if floor else ")"))
+                against = f"; floor {floor['step_s'] * 1e3:.2f} ms)" if floor else ")"
+                log(f"  decode batch {B} {v}: {r['tokens_per_s']:,.0f} tokens/s ({r['step_ms']:.2f} ms/step{against}")
             except Exception as e:
                 r = dict(error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc()[-3000:])
                 log(f"  decode batch {B} {v}: FAILED {r['error']}")
@@ -308,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--parts", default="grpo:openrs,grpo:trl,decode",
                    help="comma-separated: grpo:openrs, grpo:trl, grpo:trl-static, decode")
     p.add_argument("--out", type=Path,
-                   help="results JSON (default: benchmarks/results/rollouts_<device>.json); parts already in it are kept")
+                   help="results JSON (default: benchmarks/results/rollouts_<device>.json); parts in it are kept")
     p.add_argument("--base", type=Path, help="start from this results file (parts measured earlier) instead of --out's")
     p.add_argument("--steps", type=int, help="timed optimizer steps per variant (after the warm-up steps)")
     p.add_argument("--warmup", type=int, help="untimed first steps per variant (compilation, graph recording)")
@@ -347,22 +349,23 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{env['device']['name']}; torch {env['versions']['torch']}, transformers {env['versions']['transformers']}, "
         f"trl {env['versions']['trl']}")
     from openrs.core import r1_distill_1p5b_config
+    model = "random weights, " + ("tiny Qwen2 " + json.dumps(TINY_MODEL) if tiny else
+                                  "DeepSeek-R1-Distill-Qwen-1.5B shape (1.78B parameters), bf16")
+    note = "one run, one device; speed-ups are ratios of variants measured in this same run"
+    if tiny: note += "; CPU at a tiny shape exercises the code, its timings say nothing about GPU speed"
     results.update(benchmark="rollouts",
                    created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), tiny=tiny,
                    command=" ".join([Path(sys.argv[0]).name] + (argv if argv is not None else sys.argv[1:])), **env,
-                   shape=dict(shape, model="random weights, " + ("tiny Qwen2 " + json.dumps(TINY_MODEL) if tiny else
-                                                          "DeepSeek-R1-Distill-Qwen-1.5B shape (1.78B parameters), bf16"),
-                              gradient_checkpointing=True, loss_type="bnpo", completions_per_optimizer_step=shape["per_device"] * shape["accumulation"]),
-                   fast_options=a.fast_options, load_average_start=os.getloadavg(),
-                   note="one run, one device; speed-ups are ratios of variants measured in this same run" + (
-                       "; CPU at a tiny shape exercises the code, its timings say nothing about GPU speed" if tiny else ""))
+                   shape=dict(shape, model=model, gradient_checkpointing=True, loss_type="bnpo",
+                              completions_per_optimizer_step=shape["per_device"] * shape["accumulation"]),
+                   fast_options=a.fast_options, load_average_start=os.getloadavg(), note=note)
     log("building the model (cached after the first run)"); path = model_path(tiny)
     isolate = torch.cuda.is_available() if a.isolate is None else a.isolate
     common = (["--tiny"] if tiny else []) + ["--decode-variants", a.decode_variants, "--fast-options",
-                                             json.dumps(a.fast_options)] + sum(
-        ([f"--{k.replace('_', '-')}", ",".join(map(str, v)) if isinstance(v, list) else str(v)] for k in ("steps",
-                                                                                                          "warmup", "completion", "decode_batches")
-         if (v := getattr(a, k)) is not None), [])
+                                             json.dumps(a.fast_options)]
+    for k in ("steps", "warmup", "completion", "decode_batches"):  # the shape's overrides, passed on to each part
+        if (v := getattr(a, k)) is not None:
+            common += [f"--{k.replace('_', '-')}", ",".join(map(str, v)) if isinstance(v, list) else str(v)]
     for part in [x for x in a.parts.split(",") if x]:
         left = a.budget_s - (time.time() - t_start)
         log(f"part {part} ({left:.0f} s of budget left)")
@@ -399,7 +402,8 @@ def print_table(r: dict):
         for v, x in d.items():
             if isinstance(x, dict) and "tokens_per_s" in x:
                 floor = f" ({x['fraction_of_floor']:.0%} of the bandwidth floor)" if "fraction_of_floor" in x else ""
-                print(f"decode b={b:>3s} {v:16s} {x['tokens_per_s']:10,.0f} tokens/s {x['step_ms']:8.2f} ms/step{floor}")
+                print(f"decode b={b:>3s} {v:16s} {x['tokens_per_s']:10,.0f} tokens/s {x['step_ms']:8.2f} ms/step"
+                      f"{floor}")
             elif isinstance(x, dict) and "error" in x: print(f"decode b={b:>3s} {v:16s} ERROR {x['error']}")
     print("summary:", json.dumps(r.get("summary", {})))
 

@@ -14,8 +14,8 @@ part that overruns is stopped and the parts before it keep their files:
 then `gpu_check_<gpu>.json`, a summary (what ran, how long, the memory comparison, the targets). No vLLM. The GPU
 machine needs only the wheels listed in benchmarks/README.md; openrs runs from this checkout (no install).
 
-    python benchmarks/gpu_check.py --out-dir $OUT            # on the GPU machine (benchmarks/README.md: the one command)
-    python benchmarks/gpu_check.py --tiny --out-dir /tmp/g   # CPU, tiny shapes: checks the whole script in about a minute
+    python benchmarks/gpu_check.py --out-dir $OUT            # on the GPU machine (benchmarks/README.md)
+    python benchmarks/gpu_check.py --tiny --out-dir /tmp/g   # CPU, tiny shapes: checks the whole script
 """
 import argparse, json, os, re, signal, subprocess, sys, time
 from pathlib import Path
@@ -109,9 +109,8 @@ def main(argv=None) -> int:
         if left < 20:
             summary["parts"][name] = {"returncode": "skipped: the time budget was spent", "file": file.name}; continue
         limit = min(left, cap)
-        args = (tiny_args if a.tiny else gpu_args) + ["--out",
-                                                      str(file)] + (["--budget-s",
-                                                                     str(int(limit - 15))] if script == "bench_rollouts.py" else [])
+        budget = ["--budget-s", str(int(limit - 15))] if script == "bench_rollouts.py" else []
+        args = (tiny_args if a.tiny else gpu_args) + ["--out", str(file)] + budget
         log(f"== {name}: python benchmarks/{script} {' '.join(args)}  ({limit:.0f} s at most)")
         summary["parts"][name] = {**run_part(script, args, limit, log), "file": file.name, "written": file.exists()}
         out.write_text(json.dumps(summary, indent=1) + "\n")  # after every part: a stopped run keeps what it has

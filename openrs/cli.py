@@ -70,19 +70,19 @@ def datasets_cli(argv=None) -> int:
 def tiny_model_cli(argv=None) -> int:
     "`openrs tiny-model`: build (once) the offline tiny model and print its directory."
     import argparse, dataclasses
-    from openrs.core import TinyModelSpec, tiny_model_path
+    from openrs.core import TinyModelSpec, add_field_flags, flag_values, tiny_model_path
     p = argparse.ArgumentParser(prog="openrs tiny-model", description="Build the offline tiny model; print its path.")
-    for f in dataclasses.fields(TinyModelSpec):
-        if f.type in ("int", int): p.add_argument(f"--{f.name.replace('_', '-')}", type=int, default=f.default)
+    ints = [f.name for f in dataclasses.fields(TinyModelSpec) if f.type in ("int", int)]
+    sizes = add_field_flags(p, TinyModelSpec, ints)
     a = p.parse_args(argv)
-    try: spec = TinyModelSpec(**vars(a))  # sizes checked before anything is built
+    try: spec = TinyModelSpec(**flag_values(a, sizes))  # sizes checked before anything is built
     except ValueError as e: print(f"openrs tiny-model: error: {e}", file=sys.stderr); return 2
     print(tiny_model_path(spec))
     return 0
 
 # %% ../nbs/09_cli.ipynb #aadb7a8a
 def quiet_deepspeed_on_cpu():
-    "Without a GPU, tell DeepSpeed (imported by accelerate whenever it is installed) to use its CPU accelerator instead of warning that it had to."
+    "Without a GPU, tell DeepSpeed (which accelerate imports when installed) to use its CPU accelerator, not warn."
     import importlib.util
     if "DS_ACCELERATOR" in os.environ or importlib.util.find_spec("deepspeed") is None: return
     import torch

@@ -48,7 +48,8 @@ def _code_lines():
 
 
 def test_lines_are_at_most_120_characters():
-    long = [f"{p.relative_to(ROOT)}:{i} ({len(l)})" for p, i, l in _code_lines() if len(l) > MAX_LINE]
+    long = [f"{p.relative_to(ROOT)}:{i} ({len(l)})" for p, i, l in _code_lines()
+            if len(l) > MAX_LINE and not l.startswith("__all__ = [")]  # nbdev wraps __all__ at 120 before adding its prefix
     assert not long, f"{len(long)} lines over {MAX_LINE} characters: " + ", ".join(long[:20])
 
 

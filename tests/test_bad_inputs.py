@@ -16,8 +16,8 @@ description: a tiny run for the bad-input table
 model: {name_or_path: tiny}
 data: {dataset: aime24, limit: 8, system_prompt: none, max_prompt_tokens: null}
 rewards: [{name: accuracy}]
-grpo: {max_steps: 1, per_device_train_batch_size: 4, num_generations: 2, max_completion_length: 8, learning_rate: 1.0e-5,
-       logging_steps: 1, save_steps: 1, report_to: none, disable_tqdm: true}
+grpo: {max_steps: 1, per_device_train_batch_size: 4, num_generations: 2, max_completion_length: 8,
+       learning_rate: 1.0e-5, logging_steps: 1, save_steps: 1, report_to: none, disable_tqdm: true}
 """
 
 
@@ -132,16 +132,18 @@ def test_a_real_process_prints_one_line(run, places, tmp_path):
     p = subprocess.run([sys.executable, "-c", code, *shlex.split(fill(run, places))], cwd=tmp_path,
                        capture_output=True, text=True,
                        timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
-    lines = [x for x in p.stderr.splitlines() if x.strip() and "[WARNING]" not in x]  # DeepSpeed's import-time notice, if installed
+    # DeepSpeed's import-time notice, if it is installed, left out
+    lines = [x for x in p.stderr.splitlines() if x.strip() and "[WARNING]" not in x]
     assert p.returncode == 2 and len(lines) == 1 and not p.stdout, (p.returncode, p.stdout, p.stderr)
     assert fill(row["says"], places) in lines[0]
 
 
 def test_the_cli_page_shows_this_table():
-    "The docs' copy of the table (the stored output of its cell on the CLI page) is this table: refresh it when a row changes."
+    "The docs' copy of the table (the stored output of its cell on the CLI page) is this table: refresh it on a change."
     nb = json.loads((Path(__file__).parents[1] / "nbs" / "09_cli.ipynb").read_text(encoding="utf-8"))
     cell = next(c for c in nb["cells"] if c["cell_type"] == "code" and "bad_inputs.yaml" in "".join(c["source"]))
     shown = "".join(cell["outputs"][0]["data"]["text/markdown"])
     code = lambda s: "`" + s.replace("|", "\\|") + "`"
-    for r in ROWS: assert f"| {code(r['run'])} | {code(r['says'])} | {'*pending*' if r.get('lead') else ''} |" in shown, r
+    pending = lambda r: "*pending*" if r.get("lead") else ""
+    for r in ROWS: assert f"| {code(r['run'])} | {code(r['says'])} | {pending(r)} |" in shown, r
     assert shown.startswith(f"{len(ROWS)} bad inputs, {sum(1 for r in ROWS if r.get('lead'))} of them pending.")

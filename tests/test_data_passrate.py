@@ -1,4 +1,4 @@
-"The pass-rate filter with the tiny model, killed mid-run (SIGKILL) and resumed: finished problems are not sampled again."
+"The pass-rate filter with the tiny model, killed mid-run (SIGKILL) and resumed: finished problems not sampled again."
 import os, signal, subprocess, sys, textwrap, time
 
 from openrs.core import read_jsonl_tolerant
@@ -11,8 +11,9 @@ SCRIPT = textwrap.dedent(f"""
     import sys
     from openrs.data import estimate_pass_rates, load_problems
     from openrs.generation import SamplingConfig
-    estimate_pass_rates(load_problems("math500", limit={N}), "tiny", SamplingConfig(**{SAMPLING.__dict__!r}), cache=sys.argv[1],
-                        backend="transformers", progress=False, batch_size=2)  # one problem per batch: one cache line each
+    # one problem per batch: one cache line each
+    estimate_pass_rates(load_problems("math500", limit={N}), "tiny", SamplingConfig(**{SAMPLING.__dict__!r}),
+                        cache=sys.argv[1], backend="transformers", progress=False, batch_size=2)
 """)
 
 

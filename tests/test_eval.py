@@ -1,4 +1,4 @@
-"Plain tests of openrs.eval that complement the notebook: metrics against brute force, and every shipped gold answer checked."
+"Plain tests of openrs.eval beside the notebook: metrics against brute force, every shipped gold answer checked."
 import itertools, math
 
 import pytest
@@ -64,7 +64,7 @@ def test_every_gold_answer_boxed_is_graded_correct(name):
 
 
 def test_unboxed_is_a_run_option_that_changes_verdicts_and_the_fingerprint():
-    "`--unboxed`: a prose answer is no answer by default, and read as lighteval reads it when asked; the fingerprint says which."
+    "`--unboxed`: a prose answer is no answer by default, read as lighteval reads it when asked; the fingerprint says."
     import dataclasses
     from openrs.eval import EvalConfig, config_fingerprint, get_benchmark, grade_completions
     prose = ["So the final answer is 204."]

@@ -21,7 +21,8 @@ def files(tmp_path_factory):
     d = tmp_path_factory.mktemp("inputs")
     write_jsonl(d / "dev.jsonl", [{"id": "a", "problem": "What is 2+3?", "answer": "5"}])
     write_jsonl(d / "bad.jsonl", [{"id": "a", "problem": "What is 2+3?"}])
-    (d / "run").mkdir(); (d / "run" / "run.json").write_text(json.dumps({"recipe": {"model": {"name_or_path": "tiny"}}}))
+    (d / "run").mkdir()
+    (d / "run" / "run.json").write_text(json.dumps({"recipe": {"model": {"name_or_path": "tiny"}}}))
     (d / "notjson" ).mkdir(); (d / "notjson" / "run.json").write_text("{")
     return d
 
@@ -91,12 +92,14 @@ def test_a_call_interrupted_midway_is_drawn_again_whole(tmp_path):
                                                                              progress=False, n_boot=200)
     with pytest.raises(Interrupted): run_eval(cfg, "aime24", run_dir=tmp_path / "a", generator=DiesAfter(gen, 4),
                                               **opts)
-    assert len(read_samples(tmp_path / "a" / "samples.jsonl")[0]) == 4 * 2  # the second call of three problems has one done
+    # the second call, of three problems, has one done
+    assert len(read_samples(tmp_path / "a" / "samples.jsonl")[0]) == 4 * 2
     s = run_eval(cfg, "aime24", run_dir=tmp_path / "a", generator=gen, **opts)
     assert (s["stats"]["reused"], s["stats"]["generated"], s["stats"].get("irreproducible", 0)) == (8, 4, 0)
     run_eval(cfg, "aime24", run_dir=tmp_path / "b", generator=gen, **opts)
     key = lambda rows: {(r["problem_id"], r["sample"]): r for r in rows}
-    assert key(read_samples(tmp_path / "a" / "samples.jsonl")[0]) == key(read_samples(tmp_path / "b" / "samples.jsonl")[0])
+    a, b = (read_samples(tmp_path / run / "samples.jsonl")[0] for run in ("a", "b"))
+    assert key(a) == key(b)
 
 
 def test_edited_verdicts_are_graded_again(tmp_path):

@@ -1,6 +1,6 @@
-"""Kill a real `openrs eval` process mid-run, then run the same command again: the resumed run holds, bit for bit, the samples
-of an uninterrupted run (fixed generation calls, an unfinished call drawn again whole); nothing finished is generated again;
-a line cut short is set aside, counted and redone; a second writer is refused while the first one runs."""
+"""Kill a real `openrs eval` process mid-run, then run the same command again: the resumed run holds, bit for bit, the
+samples of an uninterrupted run (fixed generation calls, an unfinished call drawn again whole); nothing finished is
+generated again; a line cut short is set aside, counted and redone; a second writer is refused while the first runs."""
 import json, os, signal, subprocess, sys, time
 
 import pytest
@@ -40,8 +40,8 @@ def test_kill_then_resume_equals_uninterrupted(tmp_path):
     proc = start_eval(out)
     samples = out / "samples.jsonl"
     wait_for_rows(proc, samples, 2 * K)  # two problems: the first call (3 problems) is unfinished
-    with pytest.raises(RunBusy,
-                       match=rf"another openrs eval \(pid {proc.pid}, since .*\) is writing {out}"):  # the running process holds it
+    # the running process holds it
+    with pytest.raises(RunBusy, match=rf"another openrs eval \(pid {proc.pid}, since .*\) is writing {out}"):
         run_eval(EvalConfig("tiny", max_new_tokens=MAX_NEW, temperature=1.0), "aime24", k=K, run_dir=out, limit=LIMIT,
                  progress=False)
     proc.kill(); proc.wait()
@@ -61,8 +61,8 @@ def test_kill_then_resume_equals_uninterrupted(tmp_path):
     assert len(log) == 1  # the killed run never finished, so only the resumed one logged
     assert (log[0]["reused"], log[0]["generated"], log[0]["corrupt"]) == (len(before), K * LIMIT - len(before),
                                                                           len(bad_before) + 1)
-    assert (log[0]["irreproducible"], log[0]["chunk"], log[0]["batch_size"]) == (0, CHUNK,
-                                                                                 4)  # calls drawn again gave the same text
+    # calls drawn again gave the same text
+    assert (log[0]["irreproducible"], log[0]["chunk"], log[0]["batch_size"]) == (0, CHUNK, 4)
     assert f"{K * LIMIT - len(before)} samples generated, {len(before)} reused" in stdout.decode()
     after, bad_after = read_samples(samples)
     assert not bad_after and samples.read_bytes().endswith(b"\n")

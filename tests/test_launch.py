@@ -43,23 +43,26 @@ def wait_gone(pids, timeout=10.0) -> bool:
 
 
 def test_sbatch_script_runs_under_fake_slurm(tmp_path):
-    """The generated script, run by bash: the vLLM srun serves, the wait passes, each training task's command expands."""
+    """The generated script, run by bash: the vLLM srun serves, the wait passes, each training command expands."""
     port = free_port()
     (tmp_path / "fake_server.py").write_text(FAKE_SERVER)
     bin_dir, fakepy = tmp_path / "bin", tmp_path / "fakepy"
     bin_dir.mkdir(); fakepy.mkdir()
     (bin_dir / "scontrol").write_text("#!/bin/sh\nprintf 'node-a\\nnode-b\\n127.0.0.1\\n'\n")
-    # srun: log the call; the vLLM step becomes the fake server; a training step runs its command with a `python` that records argv
+    # srun: log the call; the vLLM step becomes the fake server; a training step runs its command with a `python` that
+    # records its argv
     (bin_dir / "srun").write_text(textwrap.dedent(f'''\
         #!{sys.executable}
         import json, os, sys
         args = sys.argv[1:]
         opts = []
         while args and args[0].startswith("--"): opts.append(args.pop(0))
-        with open({str(tmp_path / "srun.jsonl")!r}, "a") as f: f.write(json.dumps({{"opts": opts, "cmd": args}}) + "\\n")
+        with open({str(tmp_path / "srun.jsonl")!r}, "a") as f:
+            f.write(json.dumps({{"opts": opts, "cmd": args}}) + "\\n")
         if "vllm.entrypoints.cli.main" in args:
             port = args[args.index("--port") + 1]
-            os.execv(sys.executable, [sys.executable, {str(tmp_path / "fake_server.py")!r}, port, "0.5", {str(tmp_path / "pids")!r}])
+            os.execv(sys.executable,
+                     [sys.executable, {str(tmp_path / "fake_server.py")!r}, port, "0.5", {str(tmp_path / "pids")!r}])
         os.environ.update(SLURM_PROCID="1", PATH={str(fakepy)!r} + os.pathsep + os.environ["PATH"])
         os.execvp(args[0], args)
         '''))
@@ -83,16 +86,16 @@ def test_sbatch_script_runs_under_fake_slurm(tmp_path):
     assert calls[0]["opts"] == ["--nodes=1", "--ntasks=1", "--nodelist=127.0.0.1"]
     assert calls[0]["cmd"][:3] == ["env", "CUDA_VISIBLE_DEVICES=0", "VLLM_SERVER_DEV_MODE=1"]
     cmd = calls[0]["cmd"]
-    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"  # $VLLM_NODE, expanded: the node's address the trainers use, not 0.0.0.0
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"  # $VLLM_NODE expanded: the address the trainers use, not 0.0.0.0
     assert calls[1]["opts"] == ["--nodes=2", "--ntasks=2", "--nodelist=node-a,node-b", "--kill-on-bad-exit=1"]
-    argv = (tmp_path / "train_argv.txt").read_text().splitlines()  # what `python` got on a training node, after the shell
+    argv = (tmp_path / "train_argv.txt").read_text().splitlines()  # what `python` got on a training node
     value = lambda flag: argv[argv.index(flag) + 1]
     assert (value("--machine_rank"), value("--main_process_ip"), value("--num_processes"),
             value("--num_machines")) == ("1", "node-a", "16", "2")
     assert argv[argv.index("-m") + 1:argv.index("-m") + 4] == ["accelerate.commands.launch", "--config_file",
                                                                value("--config_file")]
     assert f"grpo.vllm_server_base_url=http://127.0.0.1:{port}" in argv
-    assert "data.system_prompt_text=Think step by step; answer in $\\boxed{}$." in argv  # shell characters arrive intact
+    assert "data.system_prompt_text=Think step by step; answer in $\\boxed{}$." in argv  # shell characters intact
     pids = [int(p) for p in (tmp_path / "pids").read_text().split()]
     assert wait_gone(pids[:1]), "the script's exit trap must stop the vLLM server"
     for p in pids[1:]:
@@ -104,23 +107,25 @@ LAUNCHER = textwrap.dedent('''
     from openrs.launch import LaunchPlan, Layout, ProcSpec, BatchPlan, run_plan
     server, trainer, port = sys.argv[1], sys.argv[2], sys.argv[3]
     plan = LaunchPlan("fake", Layout(gpus=2, vllm_gpus=1), "ddp", BatchPlan(2, 1, 1, 1, 2), [
-        ProcSpec("vllm", [sys.executable, server, port, "0", sys.argv[4]], health_url=f"http://127.0.0.1:{port}/health"),
+        ProcSpec("vllm", [sys.executable, server, port, "0", sys.argv[4]],
+                 health_url=f"http://127.0.0.1:{port}/health"),
         ProcSpec("train", [sys.executable, "-c", trainer])])
     sys.exit(run_plan(plan, grace=3))
 ''')
 
 
 def test_sigterm_to_the_launcher_stops_every_child(tmp_path):
-    """Slurm's scancel or a kill sends SIGTERM to the launcher: server, its grandchild and the trainer's children all go."""
+    """scancel or a kill sends SIGTERM to the launcher: the server, its grandchild, the trainer's children all go."""
     (tmp_path / "fake_server.py").write_text(FAKE_SERVER)
     trainer = ("import os, subprocess, sys, time; c = subprocess.Popen([sys.executable, '-c', 'import time; "
-               "time.sleep(300)'], "
-               f"start_new_session=True); open({str(tmp_path / 'pids')!r}, 'a').write(f'{{os.getpid()}} {{c.pid}} '); time.sleep(300)")
+               "time.sleep(300)'], start_new_session=True); "
+               f"open({str(tmp_path / 'pids')!r}, 'a').write(f'{{os.getpid()}} {{c.pid}} '); time.sleep(300)")
     port = free_port()
     p = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(tmp_path / "fake_server.py"), trainer, str(port),
                           str(tmp_path / "pids")])
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len((tmp_path / "pids").read_text().split() if (tmp_path / "pids").exists() else []) < 4:
+    started = lambda: (tmp_path / "pids").read_text().split() if (tmp_path / "pids").exists() else []
+    while time.monotonic() < deadline and len(started()) < 4:
         time.sleep(0.2)
     pids = [int(x) for x in (tmp_path / "pids").read_text().split()]
     assert len(pids) == 4, "server, its grandchild, trainer and its child should all be running"
@@ -180,7 +185,8 @@ def test_slurm_values_cannot_inject_lines():
     "A newline in --partition would end the #SBATCH line and run the rest as a command: refused, with one clear line."
     rc, out, err, took = run_cli("open_rs3", "--nodes", "2", "--gpus", "8", "--partition", "gpu\necho pwned",
                                  "--dry-run")
-    assert rc == 2 and "--partition 'gpu\\necho pwned': a Slurm value may hold only" in err and "Traceback" not in err, err
+    assert rc == 2 and "--partition 'gpu\\necho pwned': a Slurm value may hold only" in err, err
+    assert "Traceback" not in err
     assert "pwned" not in out
     rc, out, err, took = run_cli("open_rs3", "--nodes", "2", "--gpus", "8", "--partition", "gpu,gpu-long", "--time",
                                  "1-00:00:00", "--dry-run")

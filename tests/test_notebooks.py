@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for p in (ROOT / "nbs").rglob("*.ipynb") if not p.name.startswith("_") and ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(p for p in (ROOT / "nbs").rglob("*.ipynb")
+                   if not p.name.startswith("_") and ".ipynb_checkpoints" not in p.parts)
 
 
 def tst_flags() -> set[str]:

@@ -1,4 +1,5 @@
-"The project's own promises: README in sync with the docs home page, CI runs the README's test command, the package installs its data and command."
+"""The project's own promises: README in sync with the docs home page, CI runs the README's test command, the package
+installs its data and command."""
 import re, subprocess, sys
 from pathlib import Path
 

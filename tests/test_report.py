@@ -1,7 +1,7 @@
 """`openrs.report` and `openrs report` end to end on the recorded runs in nbs/fixtures/report.
 
-The notebook (nbs/06_report.ipynb) shows each function on the fixtures; these tests check what a notebook holds less well:
-the written files (valid PNGs of a sensible size, a markdown that references exactly them), the command in a fresh
+The notebook (nbs/06_report.ipynb) shows each function on the fixtures; these tests check what a notebook holds less
+well: the written files (valid PNGs of a sensible size, a markdown that references exactly them), the command in a fresh
 process without a display, every kind of bad input (a clear message naming the file, exit status 2, nothing written
 and the run untouched), and random bytes in a metrics file.
 """
@@ -13,9 +13,8 @@ from hypothesis import given, settings, strategies as st, HealthCheck
 
 from openrs.core import DataError
 from openrs.report import (METRICS_FILE, RUN_FILE, SAMPLES_FILE, SUMMARY_FILE, TrainingRun, expand_panels, find_runs,
-                           load_runs,
-                           plot_eval, plot_pass_at_k, plot_samples, plot_training, read_eval_run, read_training_run, report_cli,
-                           samples_table, training_notes, training_table, write_report)
+                           load_runs, plot_eval, plot_pass_at_k, plot_samples, plot_training, read_eval_run,
+                           read_training_run, report_cli, samples_table, training_notes, training_table, write_report)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "nbs" / "fixtures" / "report"
 DEMO, HOT, EVAL_TINY, EVAL_SIM = (FIXTURES / n for n in ("demo", "demo-lr2e-4-beta0.04", "eval-tiny", "eval-simulated"))
@@ -41,7 +40,7 @@ def digest(folder: Path) -> dict:
 
 
 def test_a_second_report_in_the_same_folder(tmp_path):
-    "An evaluation report written where a training report was: the training figures go, a user's file stays, the listing names this report's."
+    "An evaluation report where a training report was: the training figures go, a user's file stays, the listing too."
     out = tmp_path / "out"
     assert run_cli(DEMO, "--out", out, "--panels", "reward")[0] == 0
     (out / "mine.png").write_bytes(b"x")
@@ -65,7 +64,8 @@ def report(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
     r = subprocess.run([sys.executable, "-c",
                         "import sys; from openrs.report import report_cli; sys.exit(report_cli(sys.argv[1:]))",
-                        str(DEMO), str(HOT), str(EVAL_SIM), str(EVAL_TINY), "--out", str(out)], capture_output=True, text=True, env=env, timeout=600)
+                        str(DEMO), str(HOT), str(EVAL_SIM), str(EVAL_TINY), "--out", str(out)],
+                       capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"{out / 'report.md'} (training.png, samples.png, eval.png, pass_at_k.png)"), r.stdout
     assert {p: digest(p) for p in before} == before, "the report changed a run directory"
@@ -97,7 +97,8 @@ def test_report_numbers(report):
     # evaluation: each run's pass@1 with its interval and k, beside the paper's rows
     sim = json.loads((EVAL_SIM / SUMMARY_FILE).read_text())
     m = sim["benchmarks"]["aime24"]["metrics"]["pass@1"]
-    assert f"| eval-simulated | AIME24 | 10 of 30 | 4 | {100 * m['value']:.1f} [{100 * m['ci'][0]:.1f}, {100 * m['ci'][1]:.1f}] |" in md
+    ci = f"[{100 * m['ci'][0]:.1f}, {100 * m['ci'][1]:.1f}]"
+    assert f"| eval-simulated | AIME24 | 10 of 30 | 4 | {100 * m['value']:.1f} {ci} |" in md
     assert "| Open-RS3 (Exp 3, step 50) (paper) | 46.7 [30.2, 63.9] k=1 |" in md
     assert "A = eval-simulated, B = eval-tiny" in md  # the paired comparison
     assert "`kl`: demo: beta is 0.0, no reference model" in md  # a missing metric is a note, not an error
@@ -170,7 +171,8 @@ def test_cli_bad_metrics(tmp_path, case):
     run = tmp_path / "run"; run.mkdir(); (run / METRICS_FILE).write_bytes(content)
     before = digest(run)
     code, out, err = run_cli(DEMO, run, "--out", tmp_path / "out")
-    assert code == 2 and err.startswith("openrs report: error: ") and str(run / METRICS_FILE) in err and message in err, err
+    assert code == 2 and err.startswith("openrs report: error: "), err
+    assert str(run / METRICS_FILE) in err and message in err, err
     assert not (tmp_path / "out").exists() and digest(run) == before  # nothing written, nothing changed
 
 
@@ -199,7 +201,8 @@ def test_cli_folder_of_runs(tmp_path):
     (demo / "demo.json").write_text("{}")
     assert find_runs([demo]) == [(demo / "grpo", "train")]
     code, out, err = run_cli(demo, "--out", tmp_path / "out", "--panels", "accuracy")
-    assert code == 0 and f"| grpo | {read_training_run(DEMO).metrics[-1]['step']} |" in (tmp_path / "out" / "report.md").read_text(), err
+    md = (tmp_path / "out" / "report.md").read_text() if code == 0 else ""
+    assert code == 0 and f"| grpo | {read_training_run(DEMO).metrics[-1]['step']} |" in md, err
 
 
 def test_cli_recovers_a_broken_summary(tmp_path):
@@ -208,8 +211,10 @@ def test_cli_recovers_a_broken_summary(tmp_path):
     code, out, err = run_cli(run, "--out", tmp_path / "out")
     assert code == 0, err
     md = (tmp_path / "out" / "report.md").read_text()
-    assert "- `eval`: summary.json: malformed JSON (line 6, column" in md.split("## Set aside while reading")[1], md[-500:]
-    assert (run / SUMMARY_FILE).read_text().startswith("{") and len((run / SUMMARY_FILE).read_text()) == 100  # left as it was
+    set_aside = md.split("## Set aside while reading")[1]
+    assert "- `eval`: summary.json: malformed JSON (line 6, column" in set_aside, md[-500:]
+    left = (run / SUMMARY_FILE).read_text()
+    assert left.startswith("{") and len(left) == 100  # left as it was
 
 
 def test_cli_rewrites_its_own_files_only(tmp_path):
@@ -247,7 +252,8 @@ def test_samples_table_escapes():
          "rewards": {"accuracy": None}, "advantage": None}])
     t = samples_table(run)
     row = t.splitlines()[2]
-    assert row.count(" | ") == 5 and "a\\|b" in row and "line1 ⏎ line2" in row and "`` line1" in row and "accuracy –" in row, row
+    assert row.count(" | ") == 5 and "a\\|b" in row and "line1 ⏎ line2" in row, row
+    assert "`` line1" in row and "accuracy –" in row, row
     assert samples_table(run, steps=[7]).splitlines()[2] == "| 7 | _no sample logged at this step_ | | | | |"
 
 
@@ -274,7 +280,8 @@ def test_cli_names_values_that_are_not_numbers(tmp_path):
     (run / METRICS_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows))
     code, out, err = run_cli(run, "--out", tmp_path / "out", "--panels", "reward")
     assert code == 0, err
-    note = "metrics.jsonl: 3 values that are not a finite number set aside (step 2 'reward': \"high\"; step 3 'reward': NaN; step 3 'loss': Infinity)"
+    note = ("metrics.jsonl: 3 values that are not a finite number set aside (step 2 'reward': \"high\"; "
+            "step 3 'reward': NaN; step 3 'loss': Infinity)")
     assert err.strip() == f"openrs report: note: `odd`: {note}", err
     assert f"- `odd`: {note}" in (tmp_path / "out" / "report.md").read_text()
 
@@ -285,7 +292,8 @@ def test_cli_refuses_summary_values_that_are_not_fractions(tmp_path, value):
     s = json.loads((run / SUMMARY_FILE).read_text()); s["benchmarks"]["math500"]["metrics"]["pass@1"]["value"] = value
     (run / SUMMARY_FILE).write_text(json.dumps(s))
     code, out, err = run_cli(run, "--out", tmp_path / "out")
-    assert code == 2 and "benchmark 'math500': pass@1 is" in err and "not a fraction in [0, 1] with an interval" in err, err
+    assert code == 2 and "benchmark 'math500': pass@1 is" in err, err
+    assert "not a fraction in [0, 1] with an interval" in err, err
     assert not (tmp_path / "out").exists()
 
 
@@ -327,7 +335,8 @@ def test_paper_figures_from_a_sweep(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == pngs
     for p in pngs: check_png(tmp_path / "out" / p)
     md = (tmp_path / "out" / "report.md").read_text()
-    assert "**Chosen on dev (validation): step 100 (checkpoint-100)**" in md and "AIME24 40.0 [30.0, 50.0], +11.0 [+6.0, +16.0] vs the start" in md
+    assert "**Chosen on dev (validation): step 100 (checkpoint-100)**" in md
+    assert "AIME24 40.0 [30.0, 50.0], +11.0 [+6.0, +16.0] vs the start" in md
     assert sorted(re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)) == pngs
     code, out, err = run_cli(run, "--out", tmp_path / "out2", "--select-on", "aime24")
     assert code == 2 and "aime24 is a test set" in err and "best-on-test" in err, err

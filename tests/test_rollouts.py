@@ -42,9 +42,9 @@ def run_grpo(kit, fast: bool, greedy: bool, tmp_path):
 
     cls = type("Fast", (FastRolloutMixin, GRPOTrainer), {}) if fast else GRPOTrainer
     args = GRPOConfig(output_dir=str(tmp_path), use_cpu=True, bf16=False, per_device_train_batch_size=4,
-                      gradient_accumulation_steps=2,
-                      num_generations=4, max_completion_length=12, max_steps=2, learning_rate=1e-2, beta=0.04, loss_type="bnpo",
-                      temperature=0.7, logging_steps=1, report_to="none", save_strategy="no", seed=0, disable_tqdm=True,
+                      gradient_accumulation_steps=2, num_generations=4, max_completion_length=12, max_steps=2,
+                      learning_rate=1e-2, beta=0.04, loss_type="bnpo", temperature=0.7, logging_steps=1,
+                      report_to="none", save_strategy="no", seed=0, disable_tqdm=True,
                       generation_kwargs={"do_sample": False} if greedy else None)
     trainer = cls(model=path, reward_funcs=reward, args=args, train_dataset=data, processing_class=tok)
     trainer.train()
@@ -73,11 +73,11 @@ def test_refusal_falls_back_to_trl(kit, tmp_path):
     from openrs.rollouts import FastRolloutMixin
     path, tok, data = kit
     args = GRPOConfig(output_dir=str(tmp_path), use_cpu=True, bf16=False, per_device_train_batch_size=4,
-                      num_generations=4,
-                      max_completion_length=8, max_steps=1, report_to="none", save_strategy="no", disable_tqdm=True, repetition_penalty=1.1)
-    trainer = type("Fast", (FastRolloutMixin, GRPOTrainer), {})(model=path, reward_funcs=lambda completions,
-                                                                **kw: [0.0] * len(completions),
-                                                                  args=args, train_dataset=data, processing_class=tok)
+                      num_generations=4, max_completion_length=8, max_steps=1, report_to="none", save_strategy="no",
+                      disable_tqdm=True, repetition_penalty=1.1)
+    def zero(completions, **kw): return [0.0] * len(completions)
+    trainer = type("Fast", (FastRolloutMixin, GRPOTrainer), {})(model=path, reward_funcs=zero, args=args,
+                                                                train_dataset=data, processing_class=tok)
     with pytest.warns(UserWarning, match="repetition_penalty=1.1 is not implemented"): trainer.train()
     assert "_fast_rollout_decoder" not in trainer.__dict__
 
@@ -88,12 +88,12 @@ def test_compiled_step_matches_eager(kit):
     from openrs.rollouts import RolloutSampling, StaticDecoder
     path, tok, data = kit
     model = load_model(path).eval()
-    ids = [tok.apply_chat_template(p, add_generation_prompt=True, tokenize=True,
-                                   return_dict=True)["input_ids"] for p in data["prompt"][:3]]
+    ids = [tok.apply_chat_template(p, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
+           for p in data["prompt"][:3]]
     s = RolloutSampling(max_new_tokens=10, eos_token_ids=(tok.eos_token_id,), pad_token_id=tok.pad_token_id,
                         do_sample=False)
-    compiled = StaticDecoder(model, compile="aot_eager",
-                             cuda_graphs=True)  # dynamo's tracing without inductor's CPU codegen (slow here)
+    # aot_eager: dynamo's tracing without inductor's CPU code generation (slow here)
+    compiled = StaticDecoder(model, compile="aot_eager", cuda_graphs=True)
     assert compiled.generate(ids, s) == StaticDecoder(model).generate(ids, s)
     assert compiled.stats.mode == "cuda-graphs+compile" and compiled.compile  # compiled, not fallen back to eager
 
@@ -106,7 +106,8 @@ def test_benchmark_tiny(tmp_path, monkeypatch):
     assert bench_rollouts.main(["--tiny", "--out", str(out), "--warmup", "0", "--decode-batches", "2",
                                 "--decode-variants", "openrs,hf-dynamic"]) == 0
     r = json.loads(out.read_text())
-    assert r["tiny"] and r["device"]["type"] == "cpu" and r["versions"]["trl"] and r["shape"]["completions_per_optimizer_step"] == 24
+    assert r["tiny"] and r["device"]["type"] == "cpu" and r["versions"]["trl"]
+    assert r["shape"]["completions_per_optimizer_step"] == 24
     for v in ("trl", "openrs"):
         g = r["grpo"][v]
         assert "error" not in g, g

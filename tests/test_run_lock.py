@@ -47,7 +47,7 @@ ROUNDS = int(os.environ.get("OPENRS_LOCK_ROUNDS", 12))  # the scheme eval used b
 
 
 def test_racing_writers_never_overlap_or_delete_each_others_files(tmp_path):
-    "Six processes race for one missing directory, round after round, half of the holders failing (a fresh run removed again)."
+    "Six processes race for one missing directory, round after round, half of the holders failing (a fresh run undone)."
     ctx, seen = mp.get_context("fork"), {"enter": 0, "refused": 0}
     for round_ in range(ROUNDS):
         target, log = tmp_path / f"r{round_}" / "runs" / "x", tmp_path / f"log{round_}"
@@ -68,7 +68,7 @@ def test_racing_writers_never_overlap_or_delete_each_others_files(tmp_path):
         assert set(codes) <= {0, 3, 4} and codes.count(3) == sum(e[0] == "refused" for e in events), codes
         held_ok = [i for i, c in enumerate(codes) if c == 0]
         for i in held_ok: assert (target / f"out-{i}").read_text() == str(i)  # what a successful writer wrote stays
-        if not held_ok and target.exists():  # only failures: whatever stayed belongs to a writer that found it not fresh
+        if not held_ok and target.exists():  # only failures: what stayed is a writer's that found it not fresh
             assert not list(target.glob(LOCK_FILE))
     assert seen["enter"] >= ROUNDS and seen["refused"] > 0, seen  # they did race
 
@@ -105,18 +105,21 @@ def test_data_build_and_report_refuse_a_second_writer(tmp_path):
     assert not any(out.iterdir())
 
 
-TINY = "model: {name_or_path: tiny}\ndata: {dataset: aime24, limit: 8, system_prompt: none}\nrewards: [{name: accuracy}]\n" \
-       "grpo: {max_steps: 1, per_device_train_batch_size: 4, num_generations: 2, max_completion_length: 8, save_steps: 1, report_to: none, disable_tqdm: true}\n"
+TINY = ("model: {name_or_path: tiny}\ndata: {dataset: aime24, limit: 8, system_prompt: none}\n"
+        "rewards: [{name: accuracy}]\n"
+        "grpo: {max_steps: 1, per_device_train_batch_size: 4, num_generations: 2, max_completion_length: 8, "
+        "save_steps: 1, report_to: none, disable_tqdm: true}\n")
 
 
 @pytest.mark.parametrize("flags", [[], ["--overwrite"]], ids=["second run", "--overwrite"])
 def test_train_refuses_a_second_writer(tmp_path, flags):
-    "A run is live in the directory: a second `openrs train` into it, with or without --overwrite, is refused and deletes nothing."
+    "A run is live in the directory: a second `openrs train` into it, --overwrite or not, is refused, deleting nothing."
     from openrs.grpo import train_cli
     recipe, out = tmp_path / "tiny.yaml", tmp_path / "run"
     recipe.write_text(TINY)
     (out / "checkpoint-1").mkdir(parents=True); (out / "metrics.jsonl").write_text('{"step": 1}\n')
     with held(out, "train") as other:
         code, err = cli(train_cli, recipe, "--output-dir", out, *flags)
-    assert (out / "checkpoint-1").is_dir() and (out / "metrics.jsonl").read_text() == '{"step": 1}\n'  # nothing deleted or mixed
+    # nothing deleted or mixed
+    assert (out / "checkpoint-1").is_dir() and (out / "metrics.jsonl").read_text() == '{"step": 1}\n'
     assert code == 2 and f"another openrs train (pid {other.pid}, since " in err, err

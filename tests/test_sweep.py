@@ -1,6 +1,7 @@
-"""The paper's analysis of a run, end to end through the commands: the demo recipe trained briefly with several checkpoints,
-`openrs eval RUN_DIR --checkpoints all` killed midway and run again (the sweep then holds, bit for bit, what an uninterrupted
-sweep holds), and `openrs report RUN_DIR` drawing the paper's figures from metrics.jsonl and the sweep."""
+"""The paper's analysis of a run, end to end through the commands: the demo recipe trained briefly with several
+checkpoints, `openrs eval RUN_DIR --checkpoints all` killed midway and run again (the sweep then holds, bit for bit,
+what an uninterrupted sweep holds), and `openrs report RUN_DIR` drawing the paper's figures from metrics.jsonl and the
+sweep."""
 import json, os, re, signal, subprocess, sys, time
 
 import pytest
@@ -26,9 +27,9 @@ def demo_run(tmp_path_factory):
 
 def sweep_args(d):
     return ["eval", str(d / "grpo"), "--checkpoints", "all", "--benchmarks", str(d / "dev.jsonl"),
-            str(d / "test.jsonl"),
-            "--select-on", str(d / "dev.jsonl"), "--k", "4", "--temperature", "1.0", "--top-p", "1.0", "--max-new-tokens", "32",
-            "--batch-size", "160", "--backend", "transformers", "--no-progress"]
+            str(d / "test.jsonl"), "--select-on", str(d / "dev.jsonl"), "--k", "4", "--temperature", "1.0",
+            "--top-p", "1.0", "--max-new-tokens", "32", "--batch-size", "160", "--backend", "transformers",
+            "--no-progress"]
 
 
 def rows_by_step(sweep_dir):
