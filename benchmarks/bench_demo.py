@@ -48,6 +48,7 @@ def run_once(seed: int, threads: int, out: Path, control: bool = True, build: bo
     r = {"seed": seed, "threads": threads, "control_run": control, "built_warm_start": build, "wall_s": round(wall, 1),
          "loadavg_start": load0, "loadavg_end": load1,
          "stderr_lines": len([l for l in p.stderr.splitlines() if l.strip()]),
+         "stderr_head": [l for l in p.stderr.splitlines() if l.strip()][:6],
          "summary": p.stdout.strip().splitlines()[:-1], "before": res["before"]["mean"], "after": res["after"]["mean"],
          "gain_points": pts(res["difference"]["diff"]), "gain_ci_points": [pts(x) for x in res["difference"]["ci"]],
          "greedy_before": res["greedy_before"]["mean"], "greedy_after": res["greedy_after"]["mean"],

@@ -681,8 +681,10 @@ def _train_in(recipe, out, resume, overwrite, trainer_cls, callbacks, main, grpo
     out.mkdir(parents=True, exist_ok=True)
     info = _run_record(out, recipe, plan, checkpoint if resume else None, changes)
     with out_of_memory_hint(plan.args), warnings.catch_warnings():
-        # TRL 1.16 reads `model.is_gradient_checkpointing`, which transformers 5.24+ deprecates: not the user's to fix
-        warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
+        # TRL 1.16 calls `model.is_gradient_checkpointing` and `gradient_checkpointing_enable/disable`, which
+        # transformers 5.24+ deprecates: not the user's to fix
+        warnings.filterwarnings("ignore", message=r"`(is_)?gradient_checkpointing(_enable|_disable)?` is deprecated",
+                                category=FutureWarning)
         result = trainer.train(resume_from_checkpoint=checkpoint if resume else None)
     trainer.save_model(str(out))
     info["summary"] = result.metrics
