@@ -18,7 +18,7 @@ batch in the paper's recipe), like TRL's calls. Both run in one process, batch b
 alternating which goes first (so both see the same machine load). Before timing, both are warmed
 the same way: openrs's checker starts and finishes the warm-up its supervisor does while idle (in a
 training run, during the first generations), and the paper's reward grades the same warm-up pairs
-(`openrs.answers._WARM_UP`) and parses the same answer shapes (`_WARM_FORMS`; `--paper-warmup pairs`
+(`openrs.verify._WARM_UP`) and parses the same answer shapes (`_WARM_FORMS`; `--paper-warmup pairs`
 leaves the shapes out, as the runs recorded before openrs warmed up on them did: the paper's parser
 then learns the grammar during the timing). Its start-up is
 reported apart: the seconds until the checker is ready, until it is warm, and, in a fresh Python
@@ -195,7 +195,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     logging.getLogger("math_verify").setLevel(logging.ERROR)
     logging.getLogger("latex2sympy2_extended").setLevel(logging.ERROR)  # equations=True warns on every call: not timed
-    from openrs import answers
+    from openrs import answers, verify
     from openrs.rewards import REWARDS, make_reward
     import inspect
     accuracy_reward = make_reward("accuracy")  # the defaults training uses
@@ -217,10 +217,10 @@ def main(argv=None):
           f"ready in {ready:.2f} s, "
           f"warm in {startup:.1f} s (once per process; not in the timing below)", flush=True)
     t = time.perf_counter()
-    paper_accuracy_reward([f"\\boxed{{{a}}}" for _, a in answers._WARM_UP],
-                          [g for g, _ in answers._WARM_UP])  # what the supervisor warms up on
+    paper_accuracy_reward([f"\\boxed{{{a}}}" for _, a in verify._WARM_UP],
+                          [g for g, _ in verify._WARM_UP])  # what the supervisor warms up on
     if args.paper_warmup == "forms":
-        paper_accuracy_reward([f"\\boxed{{{f}}}" for f in answers._WARM_FORMS], ["1"] * len(answers._WARM_FORMS))
+        paper_accuracy_reward([f"\\boxed{{{f}}}" for f in verify._WARM_FORMS], ["1"] * len(verify._WARM_FORMS))
     paper_warmup = time.perf_counter() - t
     PAPER_ITEM_SECONDS.clear()
     answers.reset_answer_stats()

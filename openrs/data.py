@@ -31,6 +31,7 @@ from .core import (EVAL_SETS, SHIPPED_SETS, DataConfig, DataError, DataWarning, 
                          read_recipe_yaml, recipes_dir, render_prompt, run_directory, system_prompt, unknown_name_error,
                          write_jsonl)
 from .generation import DEFAULT_BATCH_SIZE
+from .answers import GRADE_TIMEOUT
 
 # %% auto #0
 __all__ = ['SCHEMA', 'COLUMN_ALIASES', 'FILE_FORMATS', 'LAYOUT_COMMANDS', 'SAME_COMMANDS', 'PASS_RATE_SAMPLING', 'MIX_FORMAT',
@@ -408,11 +409,11 @@ def load_stage(problems: ProblemList, name: str = "load") -> Stage:
 _CHECKER_KEY: dict[str, str] = {}
 
 def gold_check_cache() -> Path:
-    "The file of cached gold-answer verdicts, named after math-verify's version and `openrs.answers`'s source."
-    import importlib.metadata, openrs.answers
+    "The file of cached gold-answer verdicts, named after math-verify's version and the answer checker's code."
+    import importlib.metadata
+    from openrs.answers import checker_fingerprint
     if "key" not in _CHECKER_KEY:
-        version = importlib.metadata.version("math-verify")
-        _CHECKER_KEY["key"] = f"{version}-{hashlib.sha256(Path(openrs.answers.__file__).read_bytes()).hexdigest()[:12]}"
+        _CHECKER_KEY["key"] = f"{importlib.metadata.version('math-verify')}-{checker_fingerprint()}"
     return cache_dir("gold_checks") / f"math-verify-{_CHECKER_KEY['key']}.jsonl"
 
 def check_golds_cached(answers: Sequence[str | None], cache: Path | None = None, batch: int = 256,
@@ -690,7 +691,8 @@ def _pass_rate_record(row: dict, hash_: str, comps: list, timeout: float) -> dic
 # %% ../nbs/01_data.ipynb #a100e28c
 def estimate_pass_rates(rows: Sequence[dict], model="tiny", sampling=None, prompt: str = "open_rs",
                         system_text: str | None = None, cache=None, generator=None, backend: str = "auto",
-                        timeout: float = 5.0, progress: bool = True, **generator_kwargs) -> dict[str, PassRate]:
+                        timeout: float = GRADE_TIMEOUT, progress: bool = True,
+                        **generator_kwargs) -> dict[str, PassRate]:
     "Pass rate of each problem under `model` from `sampling.n` completions, cached per problem on disk as they finish."
     from openrs.generation import make_generator
     if sampling is None: sampling = PASS_RATE_SAMPLING
@@ -808,7 +810,7 @@ class PassRateSpec:
     prompt: str = "open_rs"  # system prompt name (SYSTEM_PROMPTS)
     backend: str = "auto"  # generation backend: auto, transformers or vllm
     batch_size: int = DEFAULT_BATCH_SIZE  # sequences per batch (transformers backend)
-    timeout: float = 5.0  # seconds to grade one completion
+    timeout: float = GRADE_TIMEOUT  # seconds to grade one completion
     cache: Optional[str] = None  # results file; None: one in the openrs cache named after model and settings
 
     def __post_init__(self):
@@ -1037,8 +1039,9 @@ def build_recipe_cached(name_or_path, progress: bool = True) -> Path:
     "Directory of a data recipe's built mix in the openrs cache, built on first use (keyed by recipe and code)."
     import openrs, shutil, tempfile
     path = find_recipe(name_or_path, "data")
-    import openrs.answers, openrs.data
-    code = b"".join(Path(m.__file__).read_bytes() for m in (openrs.data, openrs.answers))  # new code: a rebuild
+    import openrs.data
+    from openrs.answers import checker_fingerprint
+    code = Path(openrs.data.__file__).read_bytes() + checker_fingerprint().encode()  # new code: a rebuild
     key = hashlib.sha256(path.read_bytes() + code + f"{MIX_FORMAT}:{openrs.__version__}".encode()).hexdigest()[:12]
     target = cache_dir("mixes") / f"{path.stem}-{key}"
     if (target / "problems.jsonl").exists(): return target

@@ -19,8 +19,10 @@ def replay(row: dict) -> bool:
     from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify
     o = row["options"]
     if o["call"] == "parse_verify": return bool(verify(parse(row["gold"]), parse(row["prediction"])))
-    targets = [LatexExtractionConfig(boxed_match_priority=0) if m == "latex" else ExprExtractionConfig() for m in o["match_types"]]
-    return bool(verify(parse(row["gold"], targets), parse(row["prediction"], targets), float_rounding=o["precision"], strict=o["strict"],
+    targets = [LatexExtractionConfig(boxed_match_priority=0) if m == "latex" else ExprExtractionConfig()
+               for m in o["match_types"]]
+    return bool(verify(parse(row["gold"], targets), parse(row["prediction"], targets), float_rounding=o["precision"],
+                       strict=o["strict"],
                        allow_set_relation_comp=o["allow_set_relation_comp"]))
 
 
@@ -39,5 +41,6 @@ def test_openrs_agrees_where_conventions_agree():
     agreed = sum(r["agrees"] for r in rows)
     print(f"openrs agrees with Math-Verify's expected verdict on {agreed} of {len(rows)} cases")
     differ = sorted(r["id"] for r in rows if not r["agrees"])
-    assert differ == sorted(reasons), {"new": sorted(set(differ) - set(reasons)), "fixed (remove from differences.json)": sorted(set(reasons) - set(differ))}
+    assert differ == sorted(reasons), {"new": sorted(set(differ) - set(reasons)),
+                                       "fixed (remove from differences.json)": sorted(set(reasons) - set(differ))}
     assert agreed >= 260

@@ -1,4 +1,4 @@
-"""Ruling alternatives out before ANTLR predicts (`openrs.answers._ruling_out`) never changes a parse tree.
+"""Ruling alternatives out before ANTLR predicts (`openrs.verify._ruling_out`) never changes a parse tree.
 
 Every string that grading gives latex2sympy is parsed three ways: in full LL mode (ANTLR's reference), the way
 openrs parses it (SLL after ruling alternatives out, and LL with only certain rulings if SLL fails), and in plain
@@ -8,7 +8,7 @@ SLL mode (for the figure of how often SLL alone is enough). The trees must be id
 """
 import json, random, sys
 
-from openrs import answers
+from openrs import answers, verify
 from openrs.core import load_shipped_rows, read_jsonl
 
 SETS = ("open_rs", "math_train", "deepscaler_aime", "math500", "minerva", "olympiadbench", "aime24", "aime25", "amc23",
@@ -39,17 +39,17 @@ def corpus(per_set: int | None, seed: int = 0) -> list[str]:
 
 def parser_inputs(texts: list[str]) -> list[str]:
     "The distinct strings latex2sympy is given when grading parses `texts` (after math-verify's normalisation)."
-    answers._mv()
-    seen, orig = {}, answers._TwoStageParser.math
+    verify._mv()
+    seen, orig = {}, verify._TwoStageParser.math
     def record(self):
         seen[self.latex] = None
         raise ValueError("recorded, not parsed")
-    answers._TwoStageParser.math = record
+    verify._TwoStageParser.math = record
     try:
         for t in texts:
             try: answers.parse_answer.__wrapped__(answers.to_latex(t))
             except Exception: pass
-    finally: answers._TwoStageParser.math = orig
+    finally: verify._TwoStageParser.math = orig
     return list(seen)
 
 
@@ -57,13 +57,13 @@ def trees(latex: str) -> tuple:
     "(full LL's tree, openrs's tree, whether openrs needed LL, plain SLL's tree); a tree is None on a syntax error."
     from antlr4.atn.PredictionMode import PredictionMode
     from latex2sympy2_extended.latex2sympy2 import _Latex2Sympy
-    answers._mv()  # installs openrs's parser factory on latex2sympy
+    verify._mv()  # installs openrs's parser factory on latex2sympy
     owner = _Latex2Sympy()
     create = owner.create_parser("").create  # latex2sympy's own parser factory
     def parse(mode):
         p = create(owner, latex)
         if mode in ("sll", "ruled"): p._interp.predictionMode = PredictionMode.SLL
-        if mode in ("ruled", "ruled_ll"): p._interp.adaptivePredict = answers._ruling_out(p._interp, mode == "ruled_ll")
+        if mode in ("ruled", "ruled_ll"): p._interp.adaptivePredict = verify._ruling_out(p._interp, mode == "ruled_ll")
         try: return p.math().toStringTree(recog=p)
         except Exception: return None
     ruled = parse("ruled")

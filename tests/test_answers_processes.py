@@ -3,7 +3,7 @@ import json, os, tempfile
 
 import pytest
 
-from openrs import answers
+from openrs import answers, workers
 
 
 def test_forked_child_starts_its_own_pool():
@@ -30,7 +30,8 @@ def test_killed_supervisor_is_replaced():
 
 
 def test_accuracy_under_trl_trainer():
-    "One GRPO step with TRL's trainer on the tiny model: rewards run, their metrics and answer-check fractions are logged."
+    """One GRPO step with TRL's trainer on the tiny model: rewards run, their metrics and answer-check fractions are
+    logged."""
     pytest.importorskip("trl")
     from datasets import Dataset
     from trl import GRPOConfig, GRPOTrainer
@@ -41,9 +42,11 @@ def test_accuracy_under_trl_trainer():
     funcs, weights = build_rewards([RewardSpec("accuracy"), RewardSpec("format"), RewardSpec("cosine", 2.0)])
     with tempfile.TemporaryDirectory() as d:
         args = GRPOConfig(output_dir=d, use_cpu=True, bf16=False, per_device_train_batch_size=4, num_generations=4,
-                          max_completion_length=8, max_steps=1, logging_steps=1, report_to=[], reward_weights=weights, save_strategy="no")
+                          max_completion_length=8, max_steps=1, logging_steps=1, report_to=[], reward_weights=weights,
+                          save_strategy="no")
         model = resolve_model("tiny")
-        trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=args, train_dataset=data, processing_class=load_tokenizer(model))
+        trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=args, train_dataset=data,
+                              processing_class=load_tokenizer(model))
         trainer.train()
     logged = {k for entry in trainer.state.log_history for k in entry}
     assert {"rewards/accuracy/mean", "rewards/format/mean", "rewards/cosine/mean"} <= logged, logged
@@ -51,30 +54,34 @@ def test_accuracy_under_trl_trainer():
 
 
 def test_queued_item_survives_a_killed_worker():
-    "One worker, a runaway C loop (it ignores the soft alarm) with items queued behind it: they are handed out again and graded."
+    """One worker, a runaway C loop (it ignores the soft alarm) with items queued behind it: they are handed out again
+    and graded."""
     import time
-    pool = answers.WorkerPool(workers=1).start()
+    pool = answers.new_answer_pool(1).start()
     try:
         t0 = time.monotonic()
-        out = pool.run([["a", ["spin", 13]], ["b", ["grade", ["1/2"], "0.5", {}]], ["c", ["grade", ["x+1"], "1+x", {}]]], timeout=1.0)
+        out = pool.run([["a", ["spin", 13]], ["b", ["grade", ["1/2"], "0.5", {}]],
+                        ["c", ["grade", ["x+1"], "1+x", {}]]], timeout=1.0)
         assert out == ["timeout", "correct", "correct"], out
-        assert time.monotonic() - t0 < 1.0 + answers._GRACE + 4.0
+        assert time.monotonic() - t0 < 1.0 + workers._GRACE + 4.0
         assert pool.restarts >= 1
     finally: pool.close()
 
 
 def test_warm_start():
     "A warm start (the warm-up forms, then workers forked from the warmed supervisor) grades as a cold one."
-    pool = answers.WorkerPool(workers=2).start(warm=True)
+    pool = answers.new_answer_pool(2).start(warm=True)
     try:
         assert pool.warmed
-        items = [[g, ["grade", [g], a, {}]] for g, a in [("x^y = y^x", "x^y = y^x+1"), ("2x+1", "1+2x"), ("2x+1", "2x")]]
+        items = [[g, ["grade", [g], a, {}]] for g,
+                 a in [("x^y = y^x", "x^y = y^x+1"), ("2x+1", "1+2x"), ("2x+1", "2x")]]
         assert pool.run(items, timeout=5.0) == ["wrong", "correct", "wrong"]
     finally: pool.close()
 
 
 def test_supervisor_runs_the_callers_openrs(tmp_path):
-    "A working directory holding another `openrs` (a checkout of another version, say) must not be what the workers import."
+    """A working directory holding another `openrs` (a checkout of another version, say) must not be what the workers
+    import."""
     import subprocess, sys
     fake = tmp_path / "cwd" / "openrs"
     fake.mkdir(parents=True)
@@ -88,7 +95,7 @@ def test_supervisor_runs_the_callers_openrs(tmp_path):
 
 def test_spawned_pool_answers_before_its_warm_up():
     "`spawn` returns at once; the first call waits for the supervisor to be ready (not for its warm-up), and grades."
-    pool = answers.WorkerPool(workers=1).spawn()
+    pool = answers.new_answer_pool(1).spawn()
     try:
         assert pool.proc is not None and not pool.ready
         assert pool.run([["g", ["grade", ["x+1"], "1+x", {}]]], timeout=5.0) == ["correct"]

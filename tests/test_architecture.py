@@ -1,5 +1,5 @@
-"""The conventions of CONTRIBUTING.md that a machine can check: layers (imports only point down), line length, cell size,
-and one home for each shared default."""
+"""The conventions of CONTRIBUTING.md that a machine can check: layers (imports only point down), line length, cell
+size, and one home for each shared default."""
 import ast, json, re
 from pathlib import Path
 
@@ -8,7 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "openrs"
 # every module of openrs, lowest first: a module may import only modules listed before it (CONTRIBUTING.md, "Layers")
-LAYERS = ["core", "stats", "generation", "workers", "verify", "answers", "data", "rewards", "rollouts", "memory",
+LAYERS = ["core", "stats", "generation", "workers", "conventions", "verify", "answers", "data", "rewards", "rollouts",
+          "memory",
           "grpo", "demo",
           "launch", "eval", "report", "cli"]
 MODULES = sorted(p.stem for p in PKG.glob("*.py") if p.stem not in ("__init__", "_modidx"))
@@ -31,25 +32,28 @@ def openrs_imports(path: Path) -> set[str]:
 
 
 def test_every_module_has_a_layer():
-    assert sorted(LAYERS) == MODULES, f"add new modules to LAYERS (and to CONTRIBUTING.md): {sorted(set(MODULES) ^ set(LAYERS))}"
+    missing = sorted(set(MODULES) ^ set(LAYERS))
+    assert sorted(LAYERS) == MODULES, f"add new modules to LAYERS (and to CONTRIBUTING.md): {missing}"
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_imports_point_down(module):
-    "A module imports only lower layers; a lower module names a higher one as a 'module:name' string (core.load_target)."
+    "A module imports only lower layers; a lower module names a higher one as a 'module:name' string (load_target)."
     up = {m for m in openrs_imports(PKG / f"{module}.py") if LAYERS.index(m) >= LAYERS.index(module) and m != module}
     assert not up, f"openrs.{module} imports {sorted(up)}, which sit above it in LAYERS"
 
 
 def _code_lines():
-    for p in sorted(PKG.glob("*.py")) + sorted((ROOT / "tests").glob("*.py")) + sorted((ROOT / "benchmarks").glob("*.py")):
+    files = [p for d in (PKG, ROOT / "tests", ROOT / "benchmarks") for p in sorted(d.glob("*.py"))]
+    for p in files:
         if p.name == "_modidx.py": continue
         for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1): yield p, i, line
 
 
 def test_lines_are_at_most_120_characters():
     long = [f"{p.relative_to(ROOT)}:{i} ({len(l)})" for p, i, l in _code_lines()
-            if len(l) > MAX_LINE and not l.startswith("__all__ = [")]  # nbdev wraps __all__ at 120 before adding its prefix
+            # nbdev wraps __all__ at 120 before adding its prefix
+            if len(l) > MAX_LINE and not l.startswith("__all__ = [")]
     assert not long, f"{len(long)} lines over {MAX_LINE} characters: " + ", ".join(long[:20])
 
 

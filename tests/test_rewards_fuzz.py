@@ -20,27 +20,36 @@ BATCH = 48
 ITEM_TIMEOUT = 0.25  # seconds per completion for the rewards that check answers
 CALL_TIMEOUT = 3.0  # seconds per call for them (total_timeout)
 GRADING = {"accuracy", "cosine", "length"}
-UNBOXED_EVERY = 20  # batches per one scored by the accuracy reward with `unboxed` (math-verify reads whole texts: slow on hostile ones)
+# batches per one scored by the accuracy reward with `unboxed` (math-verify reads whole texts: slow on hostile ones)
+UNBOXED_EVERY = 20
 
 PATHOLOGICAL = [r"10^{10^{10^{10^{10}}}}", r"(x+1)^{100000000}", r"99999999!", r"2^{2^{2^{2^{2^{2}}}}}", "\\frac{" * 60,
-                "{" * 3000 + "1" + "}" * 3000, "\\sqrt{" * 300 + "2" + "}" * 300, "(" * 2000, r"x^{x^{x^{x^{x}}}} = y^{y^{y}}",
-                r"\begin{pmatrix}" + "1&" * 400 + r"1\end{pmatrix}", r"\sum_{n=1}^{\infty} n^{-s} = \prod_p (1-p^{-s})^{-1}",
+                "{" * 3000 + "1" + "}" * 3000, "\\sqrt{" * 300 + "2" + "}" * 300, "(" * 2000,
+                r"x^{x^{x^{x^{x}}}} = y^{y^{y}}", r"\begin{pmatrix}" + "1&" * 400 + r"1\end{pmatrix}",
+                r"\sum_{n=1}^{\infty} n^{-s} = \prod_p (1-p^{-s})^{-1}",
                 r"\int_0^\infty e^{-x^2}\,dx", r"|n|^c+1 = f(n)", r"\lim_{x\to 0}\frac{\sin x}{x}"]
-ANSWERS = ["25", "-1", r"\frac{1}{2}", "0.5", "(1,2)", "x=5", "3.83e35", r"\text{(E)}", "E", r"\sqrt{2}", r"\pi", "69, 84",
-           r"[1, 2)", r"\begin{pmatrix}1\\2\end{pmatrix}", "", " ", "}{", r"\boxed{1}", "\ud800", "\udfff\ud800", "\x00", "é数学", "🙂",
+ANSWERS = ["25", "-1", r"\frac{1}{2}", "0.5", "(1,2)", "x=5", "3.83e35", r"\text{(E)}", "E", r"\sqrt{2}", r"\pi",
+           "69, 84",
+           r"[1, 2)", r"\begin{pmatrix}1\\2\end{pmatrix}", "", " ", "}{", r"\boxed{1}", "\ud800", "\udfff\ud800",
+           "\x00", "é数学", "🙂",
            r"50\%", r"5 \text{ cm}", "1,000", "52_8", r"4.\overline{6}"] + PATHOLOGICAL
-GOLDS = ["25", r"\frac{1}{2}", "(1,2)", "x=5", "3.83e35", r"\text{(E)}", "69,84", "52_8", None, "", "}{", "\ud800", 42, 3.5,
+GOLDS = ["25", r"\frac{1}{2}", "(1,2)", "x=5", "3.83e35", r"\text{(E)}", "69,84", "52_8", None, "", "}{", "\ud800", 42,
+         3.5,
          ["0.2", "20"], [None, "1"], [], {"a": 1}, "a" * 5000, r"\boxed{", PATHOLOGICAL[0], PATHOLOGICAL[2]]
-PROSE = ["Let me think.", "Step 1: expand.", "\n- a bullet", "First, we note", "所以答案是", "Итак, ответ", "الجواب هو", "\n1. item",
+PROSE = ["Let me think.", "Step 1: expand.", "\n- a bullet", "First, we note", "所以答案是", "Итак, ответ", "الجواب هو",
+         "\n1. item",
          "$x^2 + y^2$", r"\(a+b\)", "$$\\int f$$", "$unclosed", "the cat the cat the cat", "Finally, done."]
-TAGS = ["<think>", "</think>", "<think>\n", "\n</think>\n\n", "<answer>", "</answer>", "\\boxed{", "}", "\\fbox{", "\\boxed "]
+TAGS = ["<think>", "</think>", "<think>\n", "\n</think>\n\n", "<answer>", "</answer>", "\\boxed{", "}", "\\fbox{",
+        "\\boxed "]
 
 
 def completion(rng: random.Random):
     "One hostile completion (a string, a conversation, or something that is neither)."
     kind = rng.random()
     if kind < 0.002: return "x" * 1_000_000 + rng.choice(["", r"\boxed{25}", "</think>\\boxed{"])  # 1 MB
-    if kind < 0.01: return rng.choice([None, 123, 4.5, b"bytes", [], [{}], [{"role": "assistant"}], [{"content": None}], {"content": "x"}])
+    if kind < 0.01:
+        return rng.choice([None, 123, 4.5, b"bytes", [], [{}], [{"role": "assistant"}], [{"content": None}],
+                           {"content": "x"}])
     if kind < 0.03: return ""
     parts = []
     for _ in range(rng.randint(0, 12)):
@@ -48,7 +57,9 @@ def completion(rng: random.Random):
         if r < 0.35: parts.append(rng.choice(PROSE))
         elif r < 0.6: parts.append(rng.choice(TAGS))
         elif r < 0.9: parts.append("\\boxed{" + rng.choice(ANSWERS) + "}")
-        else: parts.append("".join(chr(rng.randint(0, 0x10FFFF)) for _ in range(rng.randint(1, 20))))  # any code point, surrogates included
+        else:
+            # any code point, surrogates included
+            parts.append("".join(chr(rng.randint(0, 0x10FFFF)) for _ in range(rng.randint(1, 20))))
     text = "".join(parts)
     if rng.random() < 0.15: return [{"role": "assistant", "content": text}]
     if rng.random() < 0.03: return [{"role": "assistant", "content": [{"type": "text", "text": text}]}]
@@ -69,7 +80,8 @@ def batches(rng: random.Random):
         small = [c for c in comps if not (isinstance(c, str) and len(c) > 100_000)]
         for group in ([small] if small else []) + [[b] for b in big]:
             n = len(group)
-            yield dict(completions=group, answer=[rng.choice(GOLDS) for _ in range(n)], prompts=[prompt(rng) for _ in range(n)],
+            yield dict(completions=group, answer=[rng.choice(GOLDS) for _ in range(n)],
+                       prompts=[prompt(rng) for _ in range(n)],
                        completion_ids=[list(range(rng.choice([0, 1, 100, 3000, 3584, 5000]))) for _ in range(n)])
         done += len(comps)
 
@@ -77,8 +89,12 @@ def batches(rng: random.Random):
 @pytest.fixture(scope="module")
 def rewards():
     answers.answer_pool().start()  # its start-up (a fresh interpreter importing sympy) is not any call's time
-    fns = {name: make_reward(name, **({"timeout": ITEM_TIMEOUT, "total_timeout": CALL_TIMEOUT} if name in GRADING else {})) for name in REWARDS}
-    fns["accuracy_unboxed"] = make_reward("accuracy", timeout=ITEM_TIMEOUT, total_timeout=CALL_TIMEOUT, unboxed="latex+expr")  # math-verify reads the text
+    fns = {name: make_reward(name,
+                             **({"timeout": ITEM_TIMEOUT,
+                                 "total_timeout": CALL_TIMEOUT} if name in GRADING else {})) for name in REWARDS}
+    # math-verify reads the text
+    fns["accuracy_unboxed"] = make_reward("accuracy", timeout=ITEM_TIMEOUT, total_timeout=CALL_TIMEOUT,
+                                          unboxed="latex+expr")
     yield fns
 
 
@@ -96,7 +112,8 @@ def test_every_reward_survives_hostile_input(rewards):
             elapsed = time.monotonic() - t0
             limit = CALL_TIMEOUT if name in GRADING or name == "accuracy_unboxed" else 0.0
             assert elapsed <= limit + 1.0, f"{name} took {elapsed:.2f} s on a batch of {n} (limit {limit} s + 1 s)"
-            assert isinstance(out, list) and len(out) == n, f"{name} returned {type(out).__name__} of length {len(out)} for {n}"
+            what = f"{type(out).__name__} of length {len(out)}"
+            assert isinstance(out, list) and len(out) == n, f"{name} returned {what} for {n}"
             assert all(x is None or (type(x) is float and math.isfinite(x)) for x in out), f"{name} returned {out}"
             slowest[name] = max(slowest.get(name, 0.0), elapsed)
             n_calls += 1
@@ -130,7 +147,8 @@ def _descendants(pid: int) -> set[int]:
     return out
 
 
-@pytest.mark.skipif(not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"), reason="needs Linux /proc children")
+@pytest.mark.skipif(not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"),
+                    reason="needs Linux /proc children")
 def test_shutdown_leaves_no_processes():
     pool = answers.answer_pool().start()
     procs = _descendants(pool.proc.pid) | {pool.proc.pid}

@@ -47,8 +47,9 @@ def get_repetition_penalty_reward(ngram_size: int, max_penalty: float, language:
 # TestGetRewardFuncs
 
 OPENR1_TO_OPENRS = {"accuracy": "accuracy", "format": "format", "reasoning_steps": "reasoning_steps",
-                    "cosine": "cosine",
-                    "repetition_penalty": "repetition_penalty", "length": "length", "tag_count": "tag_count", "soft_overlong_punishment": "overlong"}
+                    "cosine": "cosine", "repetition_penalty": "repetition_penalty", "length": "length",
+                    "tag_count": "tag_count",
+                    "soft_overlong_punishment": "overlong"}
 
 
 def test_get_reward_funcs():
@@ -117,7 +118,8 @@ def test_cosine_scaled_reward(content, solution, content_len, expected):
 def test_format_reward_specific_multiline():
     inputs = ("<think>\nI will count each distinct object in the image:\n1. Purple scooter\n2. Red bicycle\n3. Green "
               "motorcycle\n4. Gray sedan\n"
-              "5. Yellow school bus\n6. Small green double-decker bus\n7. Small red car\n8. Small purple car\n9. Small gray dirt bike\n\n"
+              "5. Yellow school bus\n6. Small green double-decker bus\n7. Small red car\n8. Small purple car\n"
+              "9. Small gray dirt bike\n\n"
               "There are 9 distinct objects in total.\n</think>\n<answer>\n9\n</answer>")
     assert format_reward([msg(inputs)])[0] == 1.0
 
@@ -141,13 +143,15 @@ def test_different_lengths_incorrect_answers():
 
 def test_mixed_correctness():
     rewards = len_reward([msg(r"\boxed{\frac{63}{400}}"), msg(r"\boxed{\frac{63}{400}}  " + "x" * 10),
-                          msg(r"\boxed{\frac{64}{400}}"), msg(r"\boxed{\frac{64}{400}}  " + "x" * 10)], solution=[r"\frac{63}{400}"] * 4)
+                          msg(r"\boxed{\frac{64}{400}}"), msg(r"\boxed{\frac{64}{400}}  " + "x" * 10)],
+                         solution=[r"\frac{63}{400}"] * 4)
     assert rewards[0] > 0.0 and rewards[2] > rewards[1] and rewards[1] >= rewards[3]
     assert rewards[2] <= 0.0 and rewards[3] <= 0.0 and rewards[0] > rewards[1] and rewards[2] > rewards[3]
 
 
 @pytest.mark.xfail(strict=True,
-                   reason="design: openrs leaves a sample whose gold cannot be read out (None); open-r1 scores it as correct")
+                   reason="design: openrs leaves a sample whose gold cannot be read out (None); "
+                          "open-r1 scores it as correct")
 def test_unparseable_solution():
     rewards = len_reward([msg(r"\boxed{answer}"), msg(r"\boxed{answer} " + "x" * 10)],
                          solution=["unparseable_latex"] * 2)
@@ -207,7 +211,7 @@ def test_full_repetition_with_language():
 
 
 def test_full_repetition_with_language_openrs():
-    "The same cases on openrs: English as open-r1; the Chinese loop penalised about as much (it scored 0 before openrs read characters)."
+    "The same cases on openrs: English as open-r1; the Chinese loop penalised about as much (it used to score 0)."
     assert get_repetition_penalty_reward(2, -1.0)([msg("that that that that that")]) == [-0.75]
     zh = get_repetition_penalty_reward(2, -1.0)([msg("这个这个这个这个这个")])[0]
     assert math.isclose(zh, -7 / 9) and abs(zh - -0.75) < 0.05
@@ -233,8 +237,8 @@ def test_tag_count_rewards(case):
 
 
 @pytest.mark.xfail(strict=True,
-                   reason="design: openrs's tag_count scores the R1 format the paper trains (one </think>, no stray <think>, "
-                                       "an answer, a box in it), not open-r1's <think>/<answer> tags")
+                   reason="design: openrs's tag_count scores the R1 format the paper trains (one </think>, "
+                          "no stray <think>, an answer, a box in it), not open-r1's <think>/<answer> tags")
 @pytest.mark.parametrize("case", TAG_DIFFER)
 def test_tag_count_rewards_openr1_tags(case):
     text, expected, _ = TAG_CASES[case]
