@@ -687,6 +687,8 @@ OFFLINE_MODELS: dict[str, str | Callable[[], Path]] = {
 # data set name -> a function (or "module:function") that writes it once and returns its path
 GENERATED_DATASETS: dict[str, str | Callable[[], Path]] = {
     "demo-arithmetic": "openrs.demo:demo_dataset_path",  # the demo's training problems
+    "demo-dev": "openrs.demo:demo_dev_path",  # the demo's held-out validation problems (a benchmark for openrs eval)
+    "demo-test": "openrs.demo:demo_test_path",  # the demo's held-out test problems (idem)
 }
 
 def _call(entry) -> Path: return (load_target(entry) if isinstance(entry, str) else entry)()
@@ -923,9 +925,10 @@ class EvalSpec:
     def __post_init__(self):
         if not self.benchmarks: raise ValueError("benchmarks: name at least one (e.g. paper)")
         for b in self.benchmarks:
-            if b not in EVAL_SETS and b not in ("paper", "all") and not b.endswith((".jsonl", ".jsonl.gz")):
-                raise ValueError(f"{unknown_name_error('benchmark', b, [*EVAL_SETS, 'paper', 'all'])}; or a problem "
-                                 f"file (a path ending in .jsonl)")
+            known = [*EVAL_SETS, *GENERATED_DATASETS, "paper", "all"]
+            if b not in known and not b.endswith((".jsonl", ".jsonl.gz")):
+                raise ValueError(f"{unknown_name_error('benchmark', b, known)}; or a problem file (a path ending in "
+                                 f".jsonl)")
         if self.k < 1: raise ValueError(f"k must be at least 1, not {self.k}")
         if self.limit is not None and self.limit < 1:
             raise ValueError(f"limit must be at least 1 (or null for all), not {self.limit}")

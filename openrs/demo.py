@@ -29,8 +29,8 @@ from .grpo import METRICS_FILE, library_versions, train
 __all__ = ['SHIPPED_WARM_START', 'addition_problem', 'has_carry', 'worked_solution', 'teacher_solution', 'teacher_accuracy',
            'ArithmeticSplits', 'arithmetic_splits', 'problem_rows', 'WarmStartConfig', 'demo_model', 'Accuracy',
            'heldout_accuracy', 'sft_batch', 'cosine_lr', 'supervised_steps', 'build_warm_start', 'read_warm_start',
-           'warm_start_path', 'demo_dataset_path', 'supervised_control', 'DemoConfig', 'DemoResult', 'run_demo',
-           'plot_demo', 'demo_cli']
+           'warm_start_path', 'demo_dataset_path', 'demo_problems_path', 'demo_dev_path', 'demo_test_path',
+           'supervised_control', 'DemoConfig', 'DemoResult', 'run_demo', 'plot_demo', 'demo_cli']
 
 # %% ../nbs/03a_demo.ipynb #3e5d5bb8
 def addition_problem(a: int, b: int) -> str:
@@ -239,6 +239,17 @@ def demo_dataset_path(cfg: WarmStartConfig = WarmStartConfig()) -> Path:
     path = cache_dir("data") / f"demo-arithmetic-{cfg.key}.jsonl"
     if not path.exists(): write_jsonl(path, problem_rows(cfg.splits().train, "train"))
     return path
+
+def demo_problems_path(split: str, cfg: WarmStartConfig = WarmStartConfig()) -> Path:
+    "JSONL problem file of the demo's held-out `split` ('dev' or 'test'), written once: `openrs eval` reads it."
+    path = cache_dir("data", f"demo-{cfg.key}") / f"demo-{split}.jsonl"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        write_jsonl(tmp, problem_rows(getattr(cfg.splits(), split), split)); tmp.replace(path)
+    return path
+
+def demo_dev_path() -> Path: return demo_problems_path("dev")  # the benchmark `demo-dev` (core.GENERATED_DATASETS)
+def demo_test_path() -> Path: return demo_problems_path("test")  # the benchmark `demo-test`
 
 # %% ../nbs/03a_demo.ipynb #4037bd84
 def supervised_control(warm_path, cfg: WarmStartConfig, seconds: float, out, seed: int = 0) -> int:

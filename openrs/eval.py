@@ -23,10 +23,11 @@ import numpy as np
 
 from fastcore.basics import patch
 
-from .core import (CORRUPT_FILE, DTYPES, EVAL_CONFIG_FILE, EVAL_SETS, LOCK_FILE, METRICS_FILE, OFFLINE_MODELS,
-                         RUN_FILE, SAMPLES_FILE, SHIPPED_SETS, SUMMARY_FILE, DataError, EvalSpec, add_field_flags,
-                         append_jsonl, check_dtype, check_output_dir, check_weights, config_from_dict, flag_values,
-                         iter_jsonl, last_boxed, load_shipped_rows, load_target, load_tokenizer, make_conversation,
+from .core import (CORRUPT_FILE, DTYPES, EVAL_CONFIG_FILE, EVAL_SETS, GENERATED_DATASETS, LOCK_FILE, METRICS_FILE,
+                         OFFLINE_MODELS, RUN_FILE, SAMPLES_FILE, SHIPPED_SETS, SUMMARY_FILE, DataError, EvalSpec,
+                         add_field_flags, append_jsonl, check_dtype, check_output_dir, check_weights, config_from_dict,
+                         flag_values, generated_dataset_path, iter_jsonl, last_boxed, load_shipped_rows, load_target,
+                         load_tokenizer, make_conversation,
                          package_dir, read_jsonl_tolerant, read_run_info, resolve_model, run_directory, system_prompt,
                          unknown_name_error, write_jsonl)
 from .generation import (DEFAULT_BATCH_SIZE, GENERATION_BACKENDS, Generator, SamplingConfig, check_context,
@@ -43,8 +44,8 @@ __all__ = ['MINERVA_EXCLUDED_ALTERNATIVES', 'BENCHMARKS', 'PAPER_BENCHMARKS', 'E
            'get_benchmark', 'benchmark_rows', 'grade_completions', 'language_share', 'file_digest', 'load_problem_file',
            'problem_file_name', 'is_problem_file', 'problem_file_benchmark', 'EvalConfig', 'model_identity',
            'config_fingerprint', 'RunMismatch', 'read_samples', 'verdict_digest', 'seal', 'verify_rows', 'run_problems',
-           'EvalRun', 'eval_chunks', 'default_chunk', 'default_run_dir', 'check_benchmarks', 'check_count',
-           'check_seconds', 'default_backend_name', 'run_eval', 'benchmark_summary', 'summarize_samples',
+           'EvalRun', 'eval_chunks', 'default_chunk', 'default_run_dir', 'benchmark_argument', 'check_benchmarks',
+           'check_count', 'check_seconds', 'default_backend_name', 'run_eval', 'benchmark_summary', 'summarize_samples',
            'paper_interval', 'results_table', 'write_summary', 'paper_curve', 'benchmark_names', 'read_run',
            'summarize_run', 'regrade_run', 'compare_runs', 'comparison_table', 'Checkpoint', 'run_checkpoints',
            'select_checkpoints', 'sweep_settings', 'sweep_checkpoints', 'check_validation', 'best_checkpoint',
@@ -614,9 +615,13 @@ def default_run_dir(config: EvalConfig, fingerprint: str, root="runs/eval") -> P
     if Path(name).expanduser().exists(): name = "-".join(Path(name).expanduser().resolve().parts[-2:])
     return Path(root) / f"{re.sub(r'[^A-Za-z0-9._-]+', '-', name).strip('-')}-{fingerprint[:8]}"
 
+def benchmark_argument(name: str) -> str:
+    "A benchmark argument, a generated data set (`core.GENERATED_DATASETS`, e.g. `demo-test`) given as its file."
+    return str(generated_dataset_path(name)) if name in GENERATED_DATASETS and name not in BENCHMARKS else name
+
 def check_benchmarks(names: Iterable[str] | str) -> list[str]:
     "Benchmark names checked (`all`: every shipped one, `paper`: the paper's five); a .jsonl path is a problem file."
-    names = [names] if isinstance(names, str) else list(names)
+    names = [benchmark_argument(n) for n in ([names] if isinstance(names, str) else names)]
     out, files = [], {}
     for n in names:
         if n not in BENCHMARKS and n not in ("all", "paper") and is_problem_file(n):
@@ -933,7 +938,7 @@ def paper_curve(experiment: str, benchmark: str,
 # %% ../nbs/05_eval.ipynb #67c018ad
 def benchmark_names(benchmarks: Iterable[str] | str) -> list[str]:
     "Benchmark names as a reader of runs takes them: `all`, `paper` expanded, a problem file by its name (not loaded)."
-    wanted = [benchmarks] if isinstance(benchmarks, str) else list(benchmarks)
+    wanted = [benchmark_argument(x) for x in ([benchmarks] if isinstance(benchmarks, str) else benchmarks)]
     out = [m for x in wanted for m in (BENCHMARKS if x == "all" else PAPER_BENCHMARKS if x == "paper" else
                                         [problem_file_name(x) if x not in BENCHMARKS and is_problem_file(x) else x])]
     return list(dict.fromkeys(out))
@@ -1220,6 +1225,7 @@ def sweep_checkpoints(run_dir,  # a training run directory (openrs train)
 # %% ../nbs/05_eval.ipynb #f40f6b7f
 def check_validation(select_on: str, names: Sequence[str]) -> str:
     "The validation benchmark's name, refused when it is a test set (a shipped benchmark) or not evaluated."
+    select_on = benchmark_argument(select_on)
     name = problem_file_name(select_on) if select_on not in BENCHMARKS and is_problem_file(select_on) else select_on
     if name in BENCHMARKS:
         raise ValueError(f"select on {name}: {name} is a test set; a checkpoint chosen on a test set and scored on it "
