@@ -13,7 +13,7 @@ import sys
 from .core import load_target
 
 # %% auto #0
-__all__ = ['COMMANDS', 'usage', 'recipes_cli', 'datasets_cli', 'tiny_model_cli', 'quiet_deepspeed_on_cpu', 'main']
+__all__ = ['COMMANDS', 'RESUME_HINTS', 'usage', 'recipes_cli', 'datasets_cli', 'tiny_model_cli', 'quiet_deepspeed_on_cpu', 'main']
 
 # %% ../nbs/09_cli.ipynb #80780fc0
 COMMANDS: dict[str, str] = {
@@ -88,6 +88,11 @@ def quiet_deepspeed_on_cpu():
     import torch
     if not torch.cuda.is_available(): os.environ["DS_ACCELERATOR"] = "cpu"
 
+# how an interrupted command picks up where it stopped
+RESUME_HINTS = {"eval": ": run the same command again to continue", "data": ": run the same command again to continue",
+                "train": ": add --resume to continue from the last checkpoint",
+                "launch": ": add --resume to continue from the last checkpoint"}
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `openrs` command."
     argv = sys.argv[1:] if argv is None else argv
@@ -100,4 +105,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     quiet_deepspeed_on_cpu()
-    return load_target(COMMANDS[name])(rest) or 0
+    try: return load_target(COMMANDS[name])(rest) or 0
+    except KeyboardInterrupt:  # Ctrl-C: a line, not a traceback; what each command wrote as it went is on disk
+        print(f"\nopenrs {name}: interrupted. What it had written is kept{RESUME_HINTS.get(name, '')}.",
+              file=sys.stderr)
+        return 130
