@@ -17,45 +17,46 @@ from typing import Sequence
 from .conventions import *  # noqa: F403 (the checker's front door: see `_all_` below)
 from .conventions import _WIDE, _grade_of, _item_options
 from .verify import *  # noqa: F403
-from .workers import WorkerPool, WorkerPoolError, default_workers
+from . import workers
 
 # the public names of the lower notebooks, re-exported: `from openrs.answers import squash` works as it always has
 _all_ = ["STATUSES", "UNBOXED", "BENCHMARK_OPTIONS", "LIGHTEVAL_OPTIONS", "Grade", "GradeOptions", "constant_value",
          "expression_differs", "exact_number", "squash", "choice_letter", "split_top_level", "number_list",
          "lists_differ", "same_digits", "cheap_gold", "fast_verdict", "final_boxes", "trailing_boxes", "extract_answer",
          "gold_answer", "strip_units", "to_latex", "clean_answer", "refute", "parse_answer", "parse_gold", "judge",
-         "gold_problem", "prose_answer", "WorkerPool", "default_workers"]
+         "gold_problem", "prose_answer"]
 
 # %% auto #0
-__all__ = ['GRADE_TIMEOUT', 'AnswerCheckerError', 'ANSWER_TASKS', 'MAX_ANSWER_CHARS', 'STATS', 'new_answer_pool', 'answer_pool',
-           'warm_answer_checker', 'shutdown', 'checker_fingerprint', 'answer_stats', 'reset_answer_stats',
-           'grade_answers', 'grade', 'answers_equivalent', 'check_golds', 'answer_cases_path', 'run_answer_cases',
-           'math_verify_cases_path', 'math_verify_case', 'STATUSES', 'UNBOXED', 'BENCHMARK_OPTIONS',
-           'LIGHTEVAL_OPTIONS', 'Grade', 'GradeOptions', 'constant_value', 'expression_differs', 'exact_number',
-           'squash', 'choice_letter', 'split_top_level', 'number_list', 'lists_differ', 'same_digits', 'cheap_gold',
-           'fast_verdict', 'final_boxes', 'trailing_boxes', 'extract_answer', 'gold_answer', 'strip_units', 'to_latex',
-           'clean_answer', 'refute', 'parse_answer', 'parse_gold', 'judge', 'gold_problem', 'prose_answer',
-           'WorkerPool', 'default_workers']
+__all__ = ['GRADE_TIMEOUT', 'AnswerCheckerError', 'MAX_ANSWER_CHARS', 'STATS', 'AnswerPool', 'answer_pool', 'warm_answer_checker',
+           'shutdown', 'checker_fingerprint', 'answer_stats', 'reset_answer_stats', 'grade_answers', 'grade',
+           'answers_equivalent', 'check_golds', 'answer_cases_path', 'run_answer_cases', 'math_verify_cases_path',
+           'math_verify_case', 'STATUSES', 'UNBOXED', 'BENCHMARK_OPTIONS', 'LIGHTEVAL_OPTIONS', 'Grade', 'GradeOptions',
+           'constant_value', 'expression_differs', 'exact_number', 'squash', 'choice_letter', 'split_top_level',
+           'number_list', 'lists_differ', 'same_digits', 'cheap_gold', 'fast_verdict', 'final_boxes', 'trailing_boxes',
+           'extract_answer', 'gold_answer', 'strip_units', 'to_latex', 'clean_answer', 'refute', 'parse_answer',
+           'parse_gold', 'judge', 'gold_problem', 'prose_answer']
 
 # %% ../nbs/00f_answers.ipynb #b0faafef
 GRADE_TIMEOUT = 5.0  # seconds to check one answer in training and curation
-AnswerCheckerError = WorkerPoolError  # the answer checker's processes could not be started
-ANSWER_TASKS = dict(task="openrs.verify:run_task", prepare="openrs.verify:prepare", warm="openrs.verify:warm_up",
-                    timeout_status="openrs.verify:timeout_status", name="answer-checking")
+AnswerCheckerError = workers.WorkerPoolError  # the answer checker's processes could not be started
 
-def new_answer_pool(workers: int | None = None) -> WorkerPool:
-    "A pool of answer-checking workers (`$OPENRS_ANSWER_WORKERS`, else one per core up to 4)."
-    return WorkerPool(workers or default_workers("OPENRS_ANSWER_WORKERS"), **ANSWER_TASKS)
+class AnswerPool(workers.WorkerPool):
+    "Answer-checking workers running `openrs.verify`'s tasks (`$OPENRS_ANSWER_WORKERS`, else one per core up to 4)."
+    def __init__(self, workers: int | None = None):
+        from openrs.workers import default_workers
+        super().__init__(workers or default_workers("OPENRS_ANSWER_WORKERS"), task="openrs.verify:run_task",
+                         prepare="openrs.verify:prepare", warm="openrs.verify:warm_up",
+                         timeout_status="openrs.verify:timeout_status", name="answer-checking")
 
-_POOL: WorkerPool | None = None
+_POOL: AnswerPool | None = None
 _POOL_LOCK = threading.Lock()
 
-def answer_pool() -> WorkerPool:
+def answer_pool() -> AnswerPool:
     "The process's shared answer pool (started on first use, stopped at exit)."
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            _POOL = new_answer_pool()
+            _POOL = AnswerPool()
             atexit.register(shutdown)
         return _POOL
 
@@ -71,6 +72,17 @@ def shutdown():
     with _POOL_LOCK:
         if _POOL is not None: _POOL.close()
         _POOL = None
+
+# %% ../nbs/00f_answers.ipynb #1d90ad74
+_MOVED = {"WorkerPool": "openrs.answers.AnswerPool (the generic pool is openrs.workers.WorkerPool)",
+          "default_workers": "openrs.workers.default_workers(\"OPENRS_ANSWER_WORKERS\")"}
+
+def __getattr__(name: str):
+    "Names that moved in the split of the answer checker: still there, with a warning that says where they went."
+    if name not in _MOVED: raise AttributeError(f"module 'openrs.answers' has no attribute {name!r}")
+    import warnings
+    warnings.warn(f"openrs.answers.{name} is deprecated: use {_MOVED[name]}", DeprecationWarning, stacklevel=2)
+    return AnswerPool if name == "WorkerPool" else lambda: workers.default_workers("OPENRS_ANSWER_WORKERS")
 
 # %% ../nbs/00f_answers.ipynb #346ed10c
 def checker_fingerprint() -> str:

@@ -688,10 +688,7 @@ def prepare():
     "The answer pool's `prepare`: import math-verify once in the supervisor, before it forks its workers."
     _mv()
 
-def run_task(task: list) -> str:
-    "One task of the answer pool, in a worker: `['grade', golds, answer, options]`, `['prose', …]`, `['check', gold]`."
-    global _PHASE
-    _PHASE = "start"
+def _run_task(task: list) -> str:
     if task[0] == "grade": return judge(task[1], task[2], GradeOptions(**task[3]))
     if task[0] == "prose":  # the status, and what math-verify read as the final answer
         opt = GradeOptions(**task[3])
@@ -701,9 +698,19 @@ def run_task(task: list) -> str:
         return gold_problem(task[1], GradeOptions(**task[2]) if len(task) > 2 else GradeOptions()) or ""
     return example_task(task)  # `sleep` and `spin`: runaway work, for tests of the time limit
 
+def run_task(task: list) -> str:
+    "One task of the answer pool, in a worker: `['grade', golds, answer, options]`, `['prose', …]`, `['check', gold]`."
+    global _PHASE
+    _PHASE = "start"
+    result = _run_task(task)
+    _PHASE = "start"  # done: an alarm before the next task's first line finds "start", not this task's last phase
+    return result
+
 def timeout_status(task: list) -> str:
     "What a grading task that ran out of time reports: the phase it was in (`timeout:gold`, `timeout:answer`, ...)."
-    return f"timeout:{_PHASE}" if task[0] in ("grade", "prose") else "timeout"
+    global _PHASE
+    phase, _PHASE = _PHASE, "start"
+    return f"timeout:{phase}" if task[0] in ("grade", "prose") else "timeout"
 
 # %% ../nbs/00e_verify.ipynb #73faf812
 _WARM_UP = [("1", "2"), (r"\frac{1}{2}", "0.5"), (r"\frac{11+9a}{20}", r"\frac{11+7a}{20}"), ("1+2i", "1+7i"),

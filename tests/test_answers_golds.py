@@ -40,12 +40,12 @@ def test_check_golds_reads_numbers_without_workers():
     answers.reset_answer_stats()
     before = answers.answer_pool().start().restarts
     calls = []
-    orig = answers.WorkerPool.run
-    answers.WorkerPool.run = lambda self, items, *a, **k: (calls.append(len(items)), orig(self, items, *a, **k))[1]
+    orig = answers.AnswerPool.run
+    answers.AnswerPool.run = lambda self, items, *a, **k: (calls.append(len(items)), orig(self, items, *a, **k))[1]
     try:
         assert answers.check_golds(["25", "-3", r"\frac{14}{3}", "0.5", r"3\sqrt{13}", r"\text{(E)}", "(1, 2)", "1,-2",
                                     r"\pi"]) == [None] * 9
-    finally: answers.WorkerPool.run = orig
+    finally: answers.AnswerPool.run = orig
     assert calls == [] and answers.answer_pool().restarts == before
 
 

@@ -57,7 +57,7 @@ def test_queued_item_survives_a_killed_worker():
     """One worker, a runaway C loop (it ignores the soft alarm) with items queued behind it: they are handed out again
     and graded."""
     import time
-    pool = answers.new_answer_pool(1).start()
+    pool = answers.AnswerPool(1).start()
     try:
         t0 = time.monotonic()
         out = pool.run([["a", ["spin", 13]], ["b", ["grade", ["1/2"], "0.5", {}]],
@@ -70,7 +70,7 @@ def test_queued_item_survives_a_killed_worker():
 
 def test_warm_start():
     "A warm start (the warm-up forms, then workers forked from the warmed supervisor) grades as a cold one."
-    pool = answers.new_answer_pool(2).start(warm=True)
+    pool = answers.AnswerPool(2).start(warm=True)
     try:
         assert pool.warmed
         items = [[g, ["grade", [g], a, {}]] for g,
@@ -95,7 +95,7 @@ def test_supervisor_runs_the_callers_openrs(tmp_path):
 
 def test_spawned_pool_answers_before_its_warm_up():
     "`spawn` returns at once; the first call waits for the supervisor to be ready (not for its warm-up), and grades."
-    pool = answers.new_answer_pool(1).spawn()
+    pool = answers.AnswerPool(1).spawn()
     try:
         assert pool.proc is not None and not pool.ready
         assert pool.run([["g", ["grade", ["x+1"], "1+x", {}]]], timeout=5.0) == ["correct"]
