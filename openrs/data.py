@@ -1236,10 +1236,7 @@ def _pass_rate_cmd(a, flags: dict[str, str]) -> int:
         if path is not None: check_output_file(path, flag)
     _check_generation(spec.model, spec.backend)
     probs = _load_problems(a.dataset, a.split, limit=a.limit)
-    kw = {"batch_size": spec.batch_size} if spec.backend != "vllm" else {}
-    rates = estimate_pass_rates(probs, spec.model, spec.sampling(), spec.prompt, cache=spec.cache, backend=spec.backend,
-                                **kw)
-    s = filter_by_pass_rate(probs, rates, spec.min_pass_rate, spec.max_pass_rate)
+    s = _pass_rate_stage(probs, spec, progress=True)  # as a recipe's pass-rate filter runs it
     print(f"pass rates of {len(probs):,} problems under {spec.model} ({spec.k} samples each): " +
           ", ".join(f"{k}: {v}" for k, v in s.report["histogram"].items()))
     print(f"kept {s.rows_out:,} in [{spec.min_pass_rate:g}, {spec.max_pass_rate:g}]; " +

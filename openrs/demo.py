@@ -243,9 +243,7 @@ def demo_dataset_path(cfg: WarmStartConfig = WarmStartConfig()) -> Path:
 def demo_problems_path(split: str, cfg: WarmStartConfig = WarmStartConfig()) -> Path:
     "JSONL problem file of the demo's held-out `split` ('dev' or 'test'), written once: `openrs eval` reads it."
     path = cache_dir("data", f"demo-{cfg.key}") / f"demo-{split}.jsonl"
-    if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        write_jsonl(tmp, problem_rows(getattr(cfg.splits(), split), split)); tmp.replace(path)
+    if not path.exists(): write_jsonl(path, problem_rows(getattr(cfg.splits(), split), split))  # written atomically
     return path
 
 def demo_dev_path() -> Path: return demo_problems_path("dev")  # the benchmark `demo-dev` (core.GENERATED_DATASETS)

@@ -27,6 +27,7 @@ from .core import (CHECKPOINTING_NAMES, METRICS_FILE, RUN_FILE, SAMPLES_FILE, Da
                          TrainerConfig, append_jsonl, check_output_dir, check_resume, check_weights,
                          generated_dataset_path, load_model, load_recipe, load_tokenizer, read_jsonl_tolerant,
                          read_run_info, render_prompt, resolve_model, run_directory, unknown_name_error, write_jsonl)
+from .generation import prompt_lengths
 
 # %% auto #0
 __all__ = ['SCALE_REWARDS', 'LOSS_TYPES', 'CHECK_VARIANTS', 'CHECK_DEFAULTS', 'DEFAULT_OUTPUT_DIR', 'LEFT_PADDED', 'RIGHT_PADDED',
@@ -518,8 +519,7 @@ def _check_fits(dataset, tokenizer, config, max_prompt_tokens, max_completion_le
         raise RecipeError(f"{where}.max_completion_length must be a positive number of tokens, not "
                           f"{max_completion_length!r}")
     if limit is None or (max_prompt_tokens is not None and max_prompt_tokens + max_completion_length <= limit): return
-    encode = lambda prompt: tokenizer(render_prompt(tokenizer, prompt), add_special_tokens=False)["input_ids"]
-    longest = max(len(encode(p)) for p in dataset["prompt"])
+    longest = max(prompt_lengths(tokenizer, dataset["prompt"]))
     if longest + max_completion_length > limit:
         raise RecipeError(f"{where}: prompts of up to {longest} tokens plus completions of up to max_completion_length "
                           f"{max_completion_length} tokens do not fit the model's context of {limit} tokens: lower "
