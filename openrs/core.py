@@ -32,19 +32,19 @@ import yaml
 __all__ = ['METRICS_FILE', 'SAMPLES_FILE', 'RUN_FILE', 'SUMMARY_FILE', 'EVAL_CONFIG_FILE', 'CORRUPT_FILE', 'LOCK_FILE',
            'SHIPPED_SETS', 'EVAL_SETS', 'TRAIN_SETS', 'SYSTEM_PROMPTS', 'Prompt', 'BOX_RE', 'BOS', 'EOS', 'PAD', 'USER',
            'ASSISTANT', 'THINK_START', 'THINK_END', 'CHAT_TEMPLATE', 'KIT_VERSION', 'R1_DISTILL_QWEN_1P5B',
-           'OFFLINE_MODELS', 'GENERATED_DATASETS', 'DTYPES', 'CHECKPOINTING_NAMES', 'GRPO_RANGES', 'RESUME_MAY_CHANGE',
-           'package_dir', 'cache_dir', 'DataError', 'iter_jsonl', 'append_jsonl', 'write_jsonl', 'read_jsonl',
-           'DataWarning', 'read_jsonl_tolerant', 'PathError', 'check_output_dir', 'check_output_file',
-           'check_input_file', 'RunBusy', 'RunDirectory', 'run_directory', 'ShippedSet', 'unknown_name_error',
-           'shipped_path', 'load_shipped_rows', 'load_shipped', 'system_prompt', 'make_conversation', 'render_prompt',
-           'SamplingConfig', 'add_field_flags', 'flag_values', 'last_boxed', 'tokenizer_corpus', 'build_tokenizer',
-           'TinyModelSpec', 'build_tiny_model', 'save_tokenizer', 'tiny_model_path', 'r1_distill_1p5b_config',
-           'random_model', 'n_params', 'random_model_path', 'load_target', 'generated_dataset_path', 'check_dtype',
-           'resolve_model', 'load_tokenizer', 'ModelError', 'check_weights', 'load_model', 'RecipeError', 'check_value',
-           'check_keys', 'config_from_dict', 'ModelConfig', 'DataConfig', 'RewardSpec', 'TrainerConfig', 'EvalSpec',
-           'Recipe', 'grpo_config_fields', 'check_grpo_args', 'recipes_dir', 'recipe_kinds', 'list_recipes',
-           'find_recipe', 'read_recipe_yaml', 'apply_overrides', 'load_recipe', 'read_run_info', 'recipe_changes',
-           'check_resume']
+           'OFFLINE_MODELS', 'GENERATED_DATASETS', 'GENERATED_EVAL_SETS', 'DTYPES', 'CHECKPOINTING_NAMES',
+           'GRPO_RANGES', 'RESUME_MAY_CHANGE', 'package_dir', 'cache_dir', 'DataError', 'iter_jsonl', 'append_jsonl',
+           'write_jsonl', 'read_jsonl', 'DataWarning', 'read_jsonl_tolerant', 'PathError', 'check_output_dir',
+           'check_output_file', 'check_input_file', 'RunBusy', 'RunDirectory', 'run_directory', 'ShippedSet',
+           'unknown_name_error', 'shipped_path', 'load_shipped_rows', 'load_shipped', 'system_prompt',
+           'make_conversation', 'render_prompt', 'SamplingConfig', 'add_field_flags', 'flag_values', 'last_boxed',
+           'tokenizer_corpus', 'build_tokenizer', 'TinyModelSpec', 'build_tiny_model', 'save_tokenizer',
+           'tiny_model_path', 'r1_distill_1p5b_config', 'random_model', 'n_params', 'random_model_path', 'load_target',
+           'generated_dataset_path', 'generated_eval_set_path', 'check_dtype', 'resolve_model', 'load_tokenizer',
+           'ModelError', 'check_weights', 'load_model', 'RecipeError', 'check_value', 'check_keys', 'config_from_dict',
+           'ModelConfig', 'DataConfig', 'RewardSpec', 'TrainerConfig', 'EvalSpec', 'Recipe', 'grpo_config_fields',
+           'check_grpo_args', 'recipes_dir', 'recipe_kinds', 'list_recipes', 'find_recipe', 'read_recipe_yaml',
+           'apply_overrides', 'load_recipe', 'read_run_info', 'recipe_changes', 'check_resume']
 
 # %% ../nbs/00_core.ipynb #440592aa
 def package_dir() -> Path:
@@ -448,7 +448,9 @@ def add_field_flags(parser, cls,  # an argparse parser (or argument group), and 
     declared = {f.name: f for f in dataclasses.fields(cls)}
     dests = {}
     for name in (fields if fields is not None else declared):
-        default = (defaults or {}).get(name, declared[name].default)
+        f = declared[name]
+        declared_default = f.default if f.default_factory is dataclasses.MISSING else f.default_factory()
+        default = (defaults or {}).get(name, declared_default)
         required = default is dataclasses.MISSING  # a field without a default: a flag the command line must give
         flag = (flags or {}).get(name, name).replace("_", "-")
         said = ("required" if required else f"default: {unset}, else {default}" if isinstance(unset, str)
@@ -687,8 +689,6 @@ OFFLINE_MODELS: dict[str, str | Callable[[], Path]] = {
 # data set name -> a function (or "module:function") that writes it once and returns its path
 GENERATED_DATASETS: dict[str, str | Callable[[], Path]] = {
     "demo-arithmetic": "openrs.demo:demo_dataset_path",  # the demo's training problems
-    "demo-dev": "openrs.demo:demo_dev_path",  # the demo's held-out validation problems (a benchmark for openrs eval)
-    "demo-test": "openrs.demo:demo_test_path",  # the demo's held-out test problems (idem)
 }
 
 def _call(entry) -> Path: return (load_target(entry) if isinstance(entry, str) else entry)()
@@ -696,6 +696,16 @@ def _call(entry) -> Path: return (load_target(entry) if isinstance(entry, str) e
 def generated_dataset_path(name: str) -> Path | None:
     "The file of a generated data set (`GENERATED_DATASETS`), written on first use; None for any other name."
     return Path(_call(GENERATED_DATASETS[name])) if name in GENERATED_DATASETS else None
+
+# benchmark name -> a "module:function" that writes its problem file once: held-out problems, never training data
+GENERATED_EVAL_SETS: dict[str, str | Callable[[], Path]] = {
+    "demo-dev": "openrs.demo:demo_dev_path",  # the demo's held-out validation problems
+    "demo-test": "openrs.demo:demo_test_path",  # the demo's held-out test problems
+}
+
+def generated_eval_set_path(name: str) -> Path | None:
+    "The problem file of a generated benchmark (`GENERATED_EVAL_SETS`), written on first use; None for other names."
+    return Path(_call(GENERATED_EVAL_SETS[name])) if name in GENERATED_EVAL_SETS else None
 
 # %% ../nbs/00_core.ipynb #9df8dd02
 DTYPES = ("auto", "bfloat16", "float16", "float32")  # weights' dtypes openrs loads
@@ -925,7 +935,7 @@ class EvalSpec:
     def __post_init__(self):
         if not self.benchmarks: raise ValueError("benchmarks: name at least one (e.g. paper)")
         for b in self.benchmarks:
-            known = [*EVAL_SETS, *GENERATED_DATASETS, "paper", "all"]
+            known = [*EVAL_SETS, *GENERATED_EVAL_SETS, "paper", "all"]
             if b not in known and not b.endswith((".jsonl", ".jsonl.gz")):
                 raise ValueError(f"{unknown_name_error('benchmark', b, known)}; or a problem file (a path ending in "
                                  f".jsonl)")

@@ -23,10 +23,10 @@ import numpy as np
 
 from fastcore.basics import patch
 
-from .core import (CORRUPT_FILE, DTYPES, EVAL_CONFIG_FILE, EVAL_SETS, GENERATED_DATASETS, LOCK_FILE, METRICS_FILE,
+from .core import (CORRUPT_FILE, DTYPES, EVAL_CONFIG_FILE, EVAL_SETS, GENERATED_EVAL_SETS, LOCK_FILE, METRICS_FILE,
                          OFFLINE_MODELS, RUN_FILE, SAMPLES_FILE, SHIPPED_SETS, SUMMARY_FILE, DataError, EvalSpec,
                          add_field_flags, append_jsonl, check_dtype, check_output_dir, check_weights, config_from_dict,
-                         flag_values, generated_dataset_path, iter_jsonl, last_boxed, load_shipped_rows, load_target,
+                         flag_values, generated_eval_set_path, iter_jsonl, last_boxed, load_shipped_rows, load_target,
                          load_tokenizer, make_conversation,
                          package_dir, read_jsonl_tolerant, read_run_info, resolve_model, run_directory, system_prompt,
                          unknown_name_error, write_jsonl)
@@ -616,8 +616,8 @@ def default_run_dir(config: EvalConfig, fingerprint: str, root="runs/eval") -> P
     return Path(root) / f"{re.sub(r'[^A-Za-z0-9._-]+', '-', name).strip('-')}-{fingerprint[:8]}"
 
 def benchmark_argument(name: str) -> str:
-    "A benchmark argument, a generated data set (`core.GENERATED_DATASETS`, e.g. `demo-test`) given as its file."
-    return str(generated_dataset_path(name)) if name in GENERATED_DATASETS and name not in BENCHMARKS else name
+    "A benchmark argument, a generated benchmark (`core.GENERATED_EVAL_SETS`, e.g. `demo-test`) given as its file."
+    return str(generated_eval_set_path(name)) if name in GENERATED_EVAL_SETS and name not in BENCHMARKS else name
 
 def check_benchmarks(names: Iterable[str] | str) -> list[str]:
     "Benchmark names checked (`all`: every shipped one, `paper`: the paper's five); a .jsonl path is a problem file."
