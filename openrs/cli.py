@@ -88,10 +88,9 @@ def quiet_deepspeed_on_cpu():
     import torch
     if not torch.cuda.is_available(): os.environ["DS_ACCELERATOR"] = "cpu"
 
-# how an interrupted command picks up where it stopped
-RESUME_HINTS = {"eval": ": run the same command again to continue", "data": ": run the same command again to continue",
-                "train": ": add --resume to continue from the last checkpoint",
-                "launch": ": add --resume to continue from the last checkpoint"}
+# how an interrupted command picks up where it stopped (launch says it itself)
+RESUME_HINTS = {"eval": " Finished samples are kept: run the same command again to continue.",
+                "train": " Saved checkpoints are kept: add --resume to continue from the last one."}
 
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `openrs` command."
@@ -106,7 +105,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     quiet_deepspeed_on_cpu()
     try: return load_target(COMMANDS[name])(rest) or 0
-    except KeyboardInterrupt:  # Ctrl-C: a line, not a traceback; what each command wrote as it went is on disk
-        print(f"\nopenrs {name}: interrupted. What it had written is kept{RESUME_HINTS.get(name, '')}.",
-              file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C: a line, not a traceback
+        print(f"\nopenrs {name}: interrupted.{RESUME_HINTS.get(name, '')}", file=sys.stderr)
         return 130
