@@ -136,8 +136,8 @@ def paper_accuracy_reward(completions: list[str], solution: list[str]) -> list[f
 
 
 def interleaved(fns: dict, comps, golds, batch):
-    "Each function of `fns` on each batch in turn, alternating who goes first; per function: rewards, seconds,"
-    " CPU seconds of this process, slowest call."
+    """Each function of `fns` on each batch in turn, alternating who goes first; per function: rewards, seconds,
+    CPU seconds of this process, slowest call."""
     res = {k: dict(out=[], seconds=0.0, cpu=0.0, slowest=0.0) for k in fns}
     for j, i in enumerate(range(0, len(comps), batch)):
         for k in (list(fns) if j % 2 == 0 else list(fns)[::-1]):
@@ -278,8 +278,7 @@ def main(argv=None):
                   openrs_stats=stats, timeouts_by_kind=timeouts_by_kind, differ=len(differ),
                   differ_by_kind=by_kind_differ,
                   cpu_count=os.cpu_count(), loadavg_start=load0, loadavg_end=load1, python=platform.python_version(),
-                  note="2-core development machine shared with other jobs; compare the ratio, not absolute speeds"
-                       + (f"; {args.note}" if args.note else ""))
+                  note="compare the ratio, not absolute speeds" + (f"; {args.note}" if args.note else ""))
     out = Path(args.out or Path(__file__).parent / "results" / f"rewards_{args.mix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
